@@ -1,0 +1,24 @@
+"""fasttape: TensorFlow's eager GradientTape API on numpy, with a Cython tape engine.
+
+    import fasttape as tf
+
+    x = tf.Variable(3.0)
+    with tf.GradientTape() as tape:
+        y = tf.square(x)
+    print(tape.gradient(y, x))      # fasttape.Tensor(6.0, shape=(), dtype=float32)
+"""
+
+from fasttape import dtypes, errors, nest
+from fasttape._convert import constant, convert_to_tensor, is_tensor
+from fasttape._engine import Tensor, Variable
+from fasttape.dtypes import (
+    DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half,
+    int8, int16, int32, int64, uint8, uint16, uint32, uint64,
+)
+from fasttape.ops import *  # noqa: F401,F403
+from fasttape.tape import GradientTape, UnconnectedGradients
+from fasttape.tensor_shape import TensorShape
+from fasttape import math, nn, linalg  # noqa: E402  (namespaces over the ops above)
+
+__version__ = "0.1.0"
+newaxis = None

@@ -1,0 +1,234 @@
+"""Turning Python values into Tensors: `constant`, `convert_to_tensor`, operand rules.
+
+TF's inference rules: Python floats become float32, ints int32 (int64 when too
+large), bools bool; numpy arrays and numpy scalars keep their dtype; a nested list
+that contains tensors is stacked, differentiably, with its numbers adopting the
+tensors' dtype. A non-tensor operand of an op adopts the dtype of the tensor it
+meets (`f32 + 2` is float32, `f32 + np.float64 array` is float32), and existing
+tensors are never cast silently.
+"""
+
+import numbers
+
+import numpy as np
+
+from fasttape import _engine, dtypes
+from fasttape._engine import Tensor, Variable, _TensorLike
+
+__all__ = ["constant", "convert_to_tensor", "is_tensor"]
+
+_INT32 = np.iinfo(np.int32)
+_INT64 = np.iinfo(np.int64)
+
+
+def _dtype_or_none(dtype):
+    return None if dtype is None else dtypes.as_dtype(dtype)
+
+
+def _unsupported(value):
+    return ValueError(f"Attempt to convert a value ({value!r}) with an unsupported type "
+                      f"({type(value)}) to a Tensor.")
+
+
+def _python_array(value):
+    """An array for a Python scalar or (nested) sequence, with TF's default dtypes."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"fasttape has no string tensors: cannot convert {value!r}")
+    try:
+        arr = np.array(value)
+    except (ValueError, OverflowError) as exc:
+        if "inhomogeneous" in str(exc) or "sequence" in str(exc):
+            raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from None
+        raise ValueError("Can't convert Python sequence with out-of-range integer to "
+                         "Tensor.") from None
+    kind = arr.dtype.kind
+    if kind == "f":
+        return arr.astype(np.float32) if arr.dtype == np.float64 and _pure_python(value) else arr
+    if kind in "iu":
+        if arr.dtype == np.uint64 or (arr.size and (arr.max() > _INT64.max)):
+            raise ValueError("Can't convert Python sequence with out-of-range integer to "
+                             "Tensor.")
+        if arr.size == 0 or (arr.min() >= _INT32.min and arr.max() <= _INT32.max):
+            return arr.astype(np.int32)
+        return arr.astype(np.int64)
+    if kind in "bc":
+        return arr
+    if kind == "O":
+        if isinstance(value, (list, tuple)) and any(isinstance(v, int) for v in _leaves(value)):
+            raise ValueError("Can't convert Python sequence with out-of-range integer to "
+                             "Tensor.")
+        raise _unsupported(value)
+    raise TypeError(f"fasttape has no {arr.dtype} tensors: cannot convert {value!r}")
+
+
+def _leaves(value):
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _leaves(v)
+    else:
+        yield value
+
+
+def _pure_python(value):
+    """True unless a numpy float64 scalar sits among the leaves (it keeps float64)."""
+    if isinstance(value, float):
+        return type(value) is float
+    if isinstance(value, (list, tuple)):
+        return not any(isinstance(v, np.float64) for v in _leaves(value))
+    return True
+
+
+def _cast_python(value, dtype):
+    """An array of `dtype` for a Python value; float -> integer is refused, as TF does."""
+    np_dtype = dtype.as_numpy_dtype
+    if dtype.is_integer or dtype.is_bool:
+        for leaf in _leaves(value):
+            if isinstance(leaf, float) or (
+                    isinstance(leaf, (np.floating, np.complexfloating))) or (
+                    dtype.is_bool and not isinstance(leaf, (bool, np.bool_))):
+                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"fasttape has no string tensors: cannot convert {value!r}")
+    try:
+        return np.array(value, dtype=np_dtype)
+    except (ValueError, TypeError, OverflowError) as exc:
+        if "inhomogeneous" in str(exc) or "sequence" in str(exc):
+            raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from None
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}") from None
+
+
+def _contains_tensor(value):
+    if isinstance(value, _TensorLike):
+        return True
+    return isinstance(value, (list, tuple)) and any(_contains_tensor(v) for v in value)
+
+
+def _first_tensor_dtype(value):
+    for leaf in _leaves(value):
+        if isinstance(leaf, _TensorLike):
+            return leaf.dtype
+    return None
+
+
+def _pack(value, dtype):
+    """Stack a nested list holding tensors, so the result stays on the tape."""
+    from fasttape.ops.shape import stack
+
+    if isinstance(value, (list, tuple)):
+        return stack([_pack(v, dtype) for v in value])
+    return convert_to_tensor(value, dtype=dtype)
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None, preferred_dtype=None):
+    """Convert `value` to a Tensor.
+
+    Args:
+        value: A Tensor, Variable, IndexedSlices, numpy array, Python scalar or a
+            (nested) list of those. Lists holding tensors are stacked on the tape.
+        dtype: Optional DType. Python values are converted to it; a Tensor of another
+            dtype raises ValueError (no silent casts).
+        dtype_hint: Optional DType used for Python values when `dtype` is None, when
+            they can be represented in it.
+        name: Ignored (eager mode).
+        preferred_dtype: Alias of `dtype_hint`.
+
+    Returns:
+        A Tensor. A Variable gives its current value, recorded as a read.
+
+    Raises:
+        ValueError: for None, unsupported objects, ragged lists, or a tensor of a
+            different dtype than `dtype`.
+        TypeError: for values that cannot be represented in `dtype` (2.5 as int32).
+
+    >>> convert_to_tensor([1., 2.])
+    <fasttape.Tensor: shape=(2,), dtype=float32, numpy=array([1., 2.], dtype=float32)>
+    """
+    dtype = _dtype_or_none(dtype)
+    if isinstance(value, _TensorLike):
+        tensor = _engine.read(value)
+        if dtype is not None and tensor.dtype != dtype:
+            raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with "
+                             f"dtype {tensor.dtype.name}: {tensor!r}")
+        return tensor
+    if hasattr(value, "_as_dense_tensor"):         # IndexedSlices
+        return convert_to_tensor(value._as_dense_tensor(), dtype=dtype)
+    if value is None:
+        raise _unsupported(value)
+    if isinstance(value, (list, tuple)) and _contains_tensor(value):
+        return _pack(value, dtype or _first_tensor_dtype(value))
+    if isinstance(value, (np.ndarray, np.generic)):
+        if value.dtype.kind in "OUSV":
+            raise _unsupported(value) if value.dtype.kind == "O" else TypeError(
+                f"fasttape has no {value.dtype} tensors")
+        arr = value if dtype is None else value.astype(dtype.as_numpy_dtype)
+        return _engine.wrap(np.array(arr, copy=True) if isinstance(value, np.ndarray) else
+                            np.asarray(arr))
+    if not isinstance(value, (numbers.Number, list, tuple, str, bytes)):
+        if hasattr(value, "__array__"):
+            return convert_to_tensor(np.asarray(value), dtype=dtype)
+        raise _unsupported(value)
+    if dtype is None:
+        hint = _dtype_or_none(dtype_hint or preferred_dtype)
+        if hint is not None:
+            try:
+                return _engine.wrap(_cast_python(value, hint))
+            except (TypeError, ValueError):
+                pass
+        return _engine.wrap(_python_array(value))
+    return _engine.wrap(_cast_python(value, dtype))
+
+
+def constant(value, dtype=None, shape=None, name="Const"):
+    """A constant Tensor from a Python or numpy value.
+
+    Args:
+        value: A Python scalar, (nested) list, numpy array or Tensor.
+        dtype: Optional DType to convert to.
+        shape: Optional shape: a scalar (or one-element) value fills it, any other
+            value with the same number of elements is reshaped to it.
+        name: Ignored (eager mode).
+
+    Returns:
+        A Tensor that does not depend on anything recorded.
+
+    >>> constant(1., shape=[2])
+    <fasttape.Tensor: shape=(2,), dtype=float32, numpy=array([1., 1.], dtype=float32)>
+    """
+    if isinstance(value, _TensorLike):
+        tensor = _engine.read(value)
+        if dtype is not None and tensor.dtype != dtypes.as_dtype(dtype):
+            tensor = _engine.wrap(tensor.numpy().astype(dtypes.as_dtype(dtype).as_numpy_dtype))
+    else:
+        tensor = convert_to_tensor(value, dtype=dtype)
+    if shape is None:
+        return _engine.wrap(np.asarray(tensor))
+    shape = tuple(int(d) for d in (shape if isinstance(shape, (list, tuple)) else list(shape)))
+    arr = np.asarray(tensor)
+    if arr.size == 1:
+        return _engine.wrap(np.full(shape, arr.reshape(()), dtype=arr.dtype))
+    if arr.size != int(np.prod(shape)):
+        raise TypeError(f"Eager execution of tf.constant with unsupported shape. Tensor "
+                        f"{tensor} (converted from {value}) has {arr.size} elements, but got "
+                        f"`shape` {shape} with {int(np.prod(shape))} elements).")
+    return _engine.wrap(arr.reshape(shape))
+
+
+def is_tensor(x):
+    """True for Tensors and Variables (TF's `tf.is_tensor`)."""
+    return isinstance(x, (_TensorLike,)) or hasattr(x, "_as_dense_tensor")
+
+
+def convert_inputs(values):
+    """Convert an op's inputs; non-tensors adopt the dtype of the first tensor among them."""
+    dtype = None
+    for v in values:
+        if isinstance(v, _TensorLike):
+            dtype = v.dtype
+            break
+    else:
+        return tuple(convert_to_tensor(v) for v in values)
+    return tuple(v if isinstance(v, _TensorLike) else convert_to_tensor(v, dtype=dtype)
+                 for v in values)
+
+
+__all__ += ["Tensor", "Variable"]

@@ -1,0 +1,35 @@
+"""The op families. Each lists its public names in `__all__`; this package re-exports
+them and hands the engine the ops behind Python's operators."""
+
+import warnings
+
+from fasttape import _engine
+from fasttape._convert import convert_to_tensor
+from fasttape.ops import elementwise, linalg, reductions, shape
+from fasttape.ops.elementwise import *  # noqa: F401,F403
+from fasttape.ops.linalg import *  # noqa: F401,F403
+from fasttape.ops.reductions import *  # noqa: F401,F403
+from fasttape.ops.shape import *  # noqa: F401,F403
+
+# numpy warns about inf/nan arising in our forwards; TF computes the same values
+# silently, and so do we (only for warnings raised from these modules).
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"fasttape\.ops(\.|$)")
+
+_engine.install(
+    operators={
+        "add": elementwise.add.op, "subtract": elementwise.subtract.op,
+        "multiply": elementwise.multiply.op, "truediv": elementwise.truediv.op,
+        "floordiv": elementwise.floordiv.op, "floormod": elementwise.floormod.op,
+        "pow": elementwise.pow.op, "matmul": linalg._matmul.op,
+        "negative": elementwise.negative.op, "abs": elementwise.abs.op,
+        "identity": elementwise.identity.op,
+        "less": elementwise.less.op, "less_equal": elementwise.less_equal.op,
+        "greater": elementwise.greater.op, "greater_equal": elementwise.greater_equal.op,
+        "equal": elementwise.equal.op, "not_equal": elementwise.not_equal.op,
+        "logical_and": elementwise.logical_and.op, "logical_or": elementwise.logical_or.op,
+        "logical_xor": elementwise.logical_xor.op, "logical_not": elementwise.logical_not.op,
+    },
+    getitem=shape.getitem,
+    convert_to_tensor=convert_to_tensor,
+    sum_to_shape=shape.sum_to_shape,
+)

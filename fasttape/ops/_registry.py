@@ -1,0 +1,141 @@
+"""The op registry: each op's forward and derivative rule, declared together.
+
+An op is declared once, in its family file:
+
+    @defop(float_only=True, fused="tanh")
+    def tanh(x):
+        return np.tanh(x)
+
+    @tanh.defvjp
+    def _tanh_vjp(g, ans):          # d tanh = 1 - tanh^2
+        return g * (1.0 - ans * ans)
+
+* The forward takes numpy arrays and returns one array. Its parameters without a
+  default are the tensor inputs (a ``*name`` parameter makes the op variadic); those
+  with a default are attributes, passed by the public function after the tensors.
+* The rule takes the output cotangent ``g`` and then, by parameter name, exactly what
+  it needs: input names, ``ans`` (the output), attribute names, the variadic name
+  (the tuple of inputs), and optionally ``needs`` last (which inputs want a
+  gradient). The tape saves exactly those values for the node, nothing else.
+* The rule returns one gradient per input (a single one for one-input ops), ``None``
+  where an input has no gradient. Rules use fasttape ops only, so that under an outer
+  tape they are recorded and can be differentiated again. Rules of ops declared with
+  ``broadcasts=True`` return output-shaped gradients; the engine sums them back to
+  each input's shape.
+* ``fused`` names kernels in fasttape._kernels: a forward kernel for small arrays
+  and/or a backward kernel replacing the rule on the first-order path. The backward
+  kernel reads one saved operand, which must be the rule's only saved value.
+
+``defop`` returns the public function (TF's signature plus ``name=None``); its ``.op``
+is the engine's OpDef. Ops whose public signature needs more than conversion
+(axis canonicalisation, several forms) declare ``public=False`` and wrap ``.op``
+themselves.
+"""
+
+import inspect
+
+from fasttape import _engine, _kernels
+from fasttape._convert import convert_inputs
+
+__all__ = ["defop", "OPS"]
+
+OPS = _engine.OPS
+
+
+def defop(forward=None, *, name=None, float_only=False, same_dtype=True, broadcasts=False,
+          fused=None, public=True):
+    """Declare an op from its forward function (a decorator). See the module doc."""
+    if forward is None:
+        return lambda f: defop(f, name=name, float_only=float_only, same_dtype=same_dtype,
+                               broadcasts=broadcasts, fused=fused, public=public)
+    op_name = name or forward.__name__
+    tensors, variadic, attrs = _split_signature(forward)
+    fused_forward = _kernels.FORWARD.get(fused, -1) if fused else -1
+    if fused and fused not in _kernels.FORWARD and fused not in _kernels.BACKWARD:
+        raise LookupError(f"{op_name}: no fused kernel named {fused!r}")
+    op = _engine.OpDef(op_name, forward, -1 if variadic else len(tensors),
+                       float_only=float_only, same_dtype=same_dtype, broadcasts=broadcasts,
+                       fused_forward=fused_forward)
+    fn = _make_public(op, forward, tensors, variadic, attrs) if public else _Declared(op)
+    fn.op = op
+    fn.defvjp = lambda rule: _set_rule(op, rule, tensors, variadic, attrs, fused)
+    return fn
+
+
+class _Declared:
+    """What ``defop(public=False)`` returns: a handle on the op for its wrapper."""
+
+    def __init__(self, op):
+        self.op = op
+
+    def __call__(self, *args):
+        return self.op(*args)
+
+
+def _split_signature(forward):
+    tensors, attrs, variadic = [], [], None
+    for p in inspect.signature(forward).parameters.values():
+        if p.kind is p.VAR_POSITIONAL:
+            variadic = p.name
+        elif p.default is p.empty and p.kind is not p.KEYWORD_ONLY:
+            tensors.append(p.name)
+        else:
+            attrs.append((p.name, p.default))
+    return tensors, variadic, attrs
+
+
+def _set_rule(op, rule, tensors, variadic, attrs, fused):
+    """Attach `rule` to `op`, deriving what the tape saves from its parameter names."""
+    params = list(inspect.signature(rule).parameters)
+    if not params:
+        raise TypeError(f"{op.name}: a rule takes the cotangent g first")
+    wants_needs = params[-1] == "needs"
+    reads = params[1:-1] if wants_needs else params[1:]
+    attr_names = [a for a, _ in attrs]
+    spec = []
+    for p in reads:
+        if p in tensors:
+            spec.append(tensors.index(p))
+        elif p == variadic:
+            spec.append(_engine.SPEC["inputs"])
+        elif p == "ans":
+            spec.append(_engine.SPEC["ans"])
+        elif p in attr_names:
+            spec.append(_engine.SPEC["attr"] - attr_names.index(p))
+        else:
+            raise TypeError(f"{op.name}: rule parameter {p!r} is neither an input, 'ans', "
+                            f"an attribute nor 'needs'")
+    fused_backward = -1
+    if fused in _kernels.BACKWARD:
+        fused_backward, operand = _kernels.BACKWARD[fused]
+        if reads != [operand]:
+            raise TypeError(f"{op.name}: the fused kernel reads {operand!r}, so the rule "
+                            f"must read exactly that, not {reads}")
+    op.set_rule(rule, spec, wants_needs, fused_backward)
+    return rule
+
+
+def _make_public(op, forward, tensors, variadic, attrs):
+    """Generate `name(inputs..., attrs=defaults..., name=None)` calling the op directly.
+
+    Generated (like collections.namedtuple) so the call costs one conversion and one
+    apply, with no argument binding at run time.
+    """
+    if variadic:
+        raise TypeError(f"{op.name}: variadic ops need a hand-written public function")
+    env = {"_apply": _engine.apply, "_op": op, "_convert": convert_inputs}
+    params = list(tensors)
+    for i, (attr, default) in enumerate(attrs):
+        env[f"_d{i}"] = default
+        params.append(f"{attr}=_d{i}")
+    params.append("name=None")
+    ins = "".join(f"{t}, " for t in tensors)
+    ats = "".join(f"{a}, " for a, _ in attrs)
+    src = (f"def {op.name}({', '.join(params)}):\n"
+           f"    return _apply(_op, _convert(({ins})), ({ats}))\n")
+    exec(src, env)
+    fn = env[op.name]
+    fn.__doc__ = forward.__doc__
+    fn.__module__ = forward.__module__
+    fn.__qualname__ = op.name
+    return fn

@@ -1,0 +1,407 @@
+"""GradientTape: TF's eager recording API over the engine's `_Tape`.
+
+The facade owns the rules of use (single use of a non-persistent tape, re-entry,
+stop_recording, reset, calling gradient() inside the block) and the shapes of
+arguments and results (nests, output_gradients, unconnected_gradients, jacobians).
+Node storage and the reverse sweep are the engine's.
+"""
+
+import contextlib
+import enum
+import logging
+
+import numpy as np
+
+from fasttape import _engine, errors, nest
+from fasttape._convert import convert_to_tensor
+from fasttape._engine import Tensor, Variable, _TensorLike
+
+__all__ = ["GradientTape", "UnconnectedGradients"]
+
+_log = logging.getLogger("fasttape")
+_warned = {"int_watch": 0, "persistent_inside": False}
+
+_SINGLE_USE = ("A non-persistent GradientTape can only be used to compute one set of "
+               "gradients (or jacobians)")
+_NOT_RECORDING = "Tape is not recording."
+
+
+class UnconnectedGradients(enum.Enum):
+    """What `gradient` returns for a source the target does not depend on."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+def _unconnected(value):
+    if isinstance(value, UnconnectedGradients):
+        return value
+    try:
+        return UnconnectedGradients(value)
+    except ValueError:
+        raise ValueError(f"Unknown value for unconnected_gradients: {value!r}") from None
+
+
+def _check_watchable(x):
+    if not isinstance(x, _TensorLike):
+        raise ValueError(f"Passed in object {x!r} of type {type(x).__name__!r}, not "
+                         "tf.Tensor or tf.Variable or ExtensionType.")
+
+
+def _source_id(x, what):
+    if isinstance(x, Variable):
+        return _engine.variable_id(x)
+    if isinstance(x, Tensor):
+        return x._id
+    raise TypeError(f"GradientTape.gradient: every {what} must be a Tensor or Variable, "
+                    f"got {type(x).__name__} ({x!r})")
+
+
+class GradientTape:
+    """Records operations for automatic differentiation.
+
+    Operations run inside the `with` block are recorded when they depend on a watched
+    tensor: one passed to `watch()`, or (by default) any trainable variable read in the
+    block. `gradient()` then differentiates a target with respect to sources.
+
+    >>> import fasttape as tf
+    >>> x = tf.Variable(3.0)
+    >>> with tf.GradientTape() as tape:
+    ...     y = x * x
+    >>> print(tape.gradient(y, x))
+    fasttape.Tensor(6.0, shape=(), dtype=float32)
+
+    Args:
+        persistent: allow more than one gradient/jacobian call.
+        watch_accessed_variables: watch trainable variables read while recording.
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self._persistent = bool(persistent)
+        self._watch_accessed_variables = bool(watch_accessed_variables)
+        self._tape = None            # created when first entered
+        self._recording = False
+        self._used = False
+
+    # --- recording -----------------------------------------------------------------
+
+    def __enter__(self):
+        if self._recording:
+            raise ValueError("Tape is still recording, This can happen if you try to "
+                             "re-enter an already-active tape.")
+        if self._tape is None:
+            self._tape = _engine._Tape(self._watch_accessed_variables)
+        _engine.push_tape(self._tape)
+        self._recording = True
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self._recording:
+            _engine.pop_tape(self._tape)
+            self._recording = False
+
+    def __del__(self):
+        # a tape dropped inside its block must not stay on the thread's stack
+        if getattr(self, "_recording", False):
+            _engine.pop_tape(self._tape)
+
+    def watch(self, tensor):
+        """Track `tensor` (a Tensor, Variable or a nest of them) from now on.
+
+        Raises:
+            ValueError: for anything else (Python numbers, numpy arrays).
+        """
+        if self._tape is None:
+            raise AttributeError("GradientTape.watch() called on a tape that was never "
+                                 "entered: use it inside `with tape:`")
+        for x in nest.flatten(tensor):
+            _check_watchable(x)
+            if not x.dtype.is_floating and _warned["int_watch"] < 5:
+                _warned["int_watch"] += 1
+                _log.warning("The dtype of the watched tensor must be floating (e.g. "
+                             "fasttape.float32), got %r", x.dtype)
+            self._tape.watch(x)
+
+    def watched_variables(self):
+        """The variables this tape watches, in creation order (a tuple)."""
+        if self._tape is None:
+            return ()
+        watched = self._tape.watched_vars
+        return tuple(watched[k] for k in sorted(watched))
+
+    @contextlib.contextmanager
+    def stop_recording(self):
+        """A block in which this tape records nothing (other tapes still do)."""
+        if self._tape is None:
+            raise RuntimeError("Trying to stop recording a tape which is not recording.")
+        if not self._recording:
+            raise ValueError(_NOT_RECORDING)
+        _engine.pop_tape(self._tape)
+        self._recording = False
+        try:
+            yield
+        finally:
+            _engine.push_tape(self._tape)
+            self._recording = True
+
+    def reset(self):
+        """Forget everything recorded so far, as if the block were entered anew."""
+        if not self._recording:
+            raise ValueError(_NOT_RECORDING)
+        self._tape.clear()
+
+    # --- differentiation -----------------------------------------------------------
+
+    def _begin_use(self):
+        """Enforce single use, and stop a non-persistent tape recording its own use."""
+        if self._tape is None or self._used:
+            raise RuntimeError(_SINGLE_USE)
+        if self._recording:
+            if not self._persistent:
+                _engine.pop_tape(self._tape)
+                self._recording = False
+            elif not _warned["persistent_inside"]:
+                _warned["persistent_inside"] = True
+                _log.warning("Calling GradientTape.gradient on a persistent tape inside its "
+                             "context records the gradient computation on the tape, which "
+                             "costs time and memory. Call it outside the context unless you "
+                             "want higher-order derivatives.")
+
+    def _end_use(self):
+        if not self._persistent:
+            self._used = True
+            self._tape.release()
+
+    def gradient(self, target, sources, output_gradients=None,
+                 unconnected_gradients=UnconnectedGradients.NONE):
+        """The gradient of the sum of all elements of `target` w.r.t. each source.
+
+        Args:
+            target: a Tensor or Variable, or a nest of them (their sums are added).
+            sources: a Tensor or Variable, or a nest of them; the result has the same
+                structure.
+            output_gradients: optional weights, one per flattened target (fewer: the rest
+                are ones), each broadcastable to its target.
+            unconnected_gradients: `UnconnectedGradients.NONE`/`'none'` gives None for
+                a source the target does not depend on, `ZERO`/`'zero'` gives zeros.
+
+        Returns:
+            Gradients with each source's shape and dtype (None where unconnected).
+
+        Raises:
+            RuntimeError: a second call on a non-persistent tape, or a tape never entered.
+            TypeError: target or sources None, or not tensors.
+            ValueError: unknown `unconnected_gradients`.
+            InvalidArgumentError: output_gradients of the wrong shape or dtype.
+        """
+        if target is None:
+            raise TypeError("Argument `target` should be a list or nested structure of "
+                            "Tensors, Variables or CompositeTensors to be differentiated, "
+                            "but received None.")
+        if sources is None:
+            raise TypeError("Argument `sources` should be a Tensor, a Variable or a nested "
+                            "structure of them, but received None.")
+        unconnected = _unconnected(unconnected_gradients)
+        self._begin_use()
+        try:
+            flat_sources = nest.flatten(sources)
+            targets, seeds = self._targets_and_seeds(target, output_gradients)
+            grads = self._sweep(targets, seeds, flat_sources)
+            results = [_finish(g, s, unconnected) for g, s in zip(grads, flat_sources)]
+        finally:
+            self._end_use()
+        return nest.pack_sequence_as(sources, results)
+
+    def _targets_and_seeds(self, target, output_gradients):
+        flat_targets = nest.flatten(target)
+        for t in flat_targets:
+            _source_id(t, "target")
+        targets = [_engine.read(t) for t in flat_targets]
+        weights = _align_weights(target, output_gradients, len(targets))
+        recorded = _engine.any_recording()
+        seeds = [_seed(t, w, recorded) for t, w in zip(targets, weights)]
+        return targets, seeds
+
+    def _sweep(self, targets, seeds, flat_sources, retain=None):
+        ids = [_source_id(s, "source") for s in flat_sources]
+        keep = self._persistent if retain is None else retain
+        return self._tape.sweep(targets, seeds, ids, keep)
+
+    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """The jacobian of `target` w.r.t. each source: shape target.shape + source.shape.
+
+        Args:
+            target: one Tensor or Variable.
+            sources: a Tensor or Variable, or a nest of them.
+            unconnected_gradients: as for `gradient` (zeros have the jacobian's shape).
+            parallel_iterations: accepted for compatibility; no effect on the result.
+            experimental_use_pfor: accepted; False needs a persistent tape, as in TF.
+
+        Raises:
+            RuntimeError: as `gradient`, or `experimental_use_pfor=False` on a
+                non-persistent tape.
+        """
+        unconnected = _unconnected(unconnected_gradients)
+        if not experimental_use_pfor and not self._persistent:
+            raise RuntimeError("GradientTape must be created with persistent=True to compute "
+                               "the jacobian with eager execution enabled and with  "
+                               "experimental_use_pfor set to False.")
+        if not isinstance(target, _TensorLike):
+            raise TypeError(f"jacobian: `target` must be one Tensor or Variable, got "
+                            f"{type(target).__name__}")
+        self._begin_use()
+        try:
+            flat_sources = nest.flatten(sources)
+            target_t = _engine.read(target)
+            out_shape = tuple(target_t.shape)
+            blocks = self._jacobian_rows(target_t, flat_sources, np.prod(out_shape, dtype=int),
+                                         lambda i: _one_hot(target_t, i))
+            results = []
+            for block, src in zip(blocks, flat_sources):
+                shape = out_shape + tuple(src.shape)
+                results.append(_finish_jacobian(block, src, shape, unconnected))
+        finally:
+            self._end_use()
+        return nest.pack_sequence_as(sources, results)
+
+    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """Per-example jacobians: entry i is the jacobian of target[i] w.r.t. source[i].
+
+        The result has shape [batch] + target.shape[1:] + source.shape[1:]; a source the
+        target does not depend on gives zeros (never None), as in TF.
+
+        Raises:
+            ValueError: target or source of rank < 2, or different batch sizes.
+            RuntimeError: as `jacobian`.
+        """
+        _unconnected(unconnected_gradients)
+        if not experimental_use_pfor and not self._persistent:
+            raise RuntimeError("GradientTape must be created with persistent=True to compute "
+                               "the batch jacobian with eager execution enabled and with  "
+                               "experimental_use_pfor set to False.")
+        for x in (target, source):
+            if not isinstance(x, _TensorLike):
+                raise TypeError(f"batch_jacobian takes tensors, got {type(x).__name__}")
+            if len(x.shape) < 2:
+                raise ValueError(f"Shape {x.shape} must have rank at least 2")
+        t_shape, s_shape = tuple(target.shape), tuple(source.shape)
+        if t_shape[0] != s_shape[0]:
+            raise ValueError(f"Need first dimension of target shape ({t_shape}) and source "
+                             f"shape ({s_shape}) to match.")
+        self._begin_use()
+        try:
+            target_t = _engine.read(target)
+            inner = int(np.prod(t_shape[1:], dtype=int))
+            (block,) = self._jacobian_rows(target_t, [source], inner,
+                                           lambda j: _batch_one_hot(target_t, j))
+        finally:
+            self._end_use()
+        dtype = source.dtype.as_numpy_dtype
+        if block is None:
+            return _engine.wrap(np.zeros(t_shape + s_shape[1:], dtype=dtype))
+        # block: [inner, batch, *source.shape[1:]] -> [batch, *target.shape[1:], *source[1:]]
+        block = np.moveaxis(block, 1, 0).reshape(t_shape + s_shape[1:])
+        return _engine.wrap(np.ascontiguousarray(block, dtype=dtype))
+
+    def _jacobian_rows(self, target, flat_sources, n_rows, seed_for):
+        """Stack one reverse sweep per seed row; None for sources no row reaches."""
+        rows = [[] for _ in flat_sources]
+        connected = [False] * len(flat_sources)
+        recorded = _engine.any_recording()
+        for i in range(int(n_rows)):
+            seed = seed_for(i)
+            grads = self._sweep([target], [_engine.wrap(seed) if recorded else seed],
+                                flat_sources, retain=True)
+            for k, g in enumerate(grads):
+                rows[k].append(g)
+                connected[k] = connected[k] or g is not None
+        blocks = []
+        for k, src in enumerate(flat_sources):
+            if not connected[k] or not src.dtype.is_floating:
+                blocks.append(None)
+                continue
+            dense = [np.zeros(tuple(src.shape), src.dtype.as_numpy_dtype) if g is None
+                     else np.asarray(g) for g in rows[k]]
+            blocks.append(np.stack(dense) if dense else
+                          np.zeros((0,) + tuple(src.shape), src.dtype.as_numpy_dtype))
+        return blocks
+
+
+def _one_hot(target, i):
+    seed = np.zeros(tuple(target.shape), target.dtype.as_numpy_dtype)
+    seed.reshape(-1)[i] = 1
+    return seed
+
+
+def _batch_one_hot(target, j):
+    seed = np.zeros(tuple(target.shape), target.dtype.as_numpy_dtype)
+    seed.reshape(seed.shape[0], -1)[:, j] = 1
+    return seed
+
+
+def _align_weights(target, output_gradients, n_targets):
+    """One weight (or None for ones) per flattened target."""
+    if output_gradients is None:
+        return [None] * n_targets
+    if not nest.is_nested(target):
+        weights = list(output_gradients) if (
+            isinstance(output_gradients, (list, tuple)) and len(output_gradients) == 1
+            and not isinstance(output_gradients[0], (int, float))) else [output_gradients]
+    elif isinstance(output_gradients, (list, tuple)):
+        weights = list(output_gradients)
+    else:
+        weights = [output_gradients]
+    if len(weights) > n_targets:
+        raise ValueError(f"output_gradients has {len(weights)} entries for {n_targets} "
+                         "targets")
+    for i, w in enumerate(weights):
+        if w is None:
+            raise ValueError(f"output_gradients[{i}] is None: pass a tensor for every "
+                             "target (or fewer entries, and the rest are ones)")
+    return weights + [None] * (n_targets - len(weights))
+
+
+def _seed(target, weight, recorded):
+    """The upstream gradient of one target: ones, or its weight broadcast to it."""
+    shape, dtype = tuple(target.shape), target.dtype
+    if weight is None:
+        seed = np.ones(shape, dtype.as_numpy_dtype)
+        return _engine.wrap(seed) if recorded else seed
+    w = convert_to_tensor(weight)
+    if w.dtype != dtype:
+        raise errors.InvalidArgumentError(
+            f"output_gradients: expected a {dtype.name} tensor for a {dtype.name} target but "
+            f"got {w.dtype.name} [Op:Mul]")
+    try:
+        broadcast = np.broadcast_shapes(tuple(w.shape), shape)
+    except ValueError:
+        broadcast = None
+    if broadcast != shape:
+        raise errors.InvalidArgumentError(
+            f"Incompatible shapes: {list(w.shape)} vs. {list(shape)} [Op:Mul]")
+    if recorded:
+        from fasttape.ops.shape import broadcast_to
+        return broadcast_to(w, shape)
+    return np.ascontiguousarray(np.broadcast_to(np.asarray(w), shape))
+
+
+def _finish(g, source, unconnected):
+    """A sweep result as the gradient of `source`: right type, shape and dtype."""
+    dtype = source.dtype
+    if g is None or not dtype.is_floating:
+        if unconnected is UnconnectedGradients.ZERO:
+            return _engine.wrap(np.zeros(tuple(source.shape), dtype.as_numpy_dtype))
+        return None
+    if isinstance(g, Tensor):
+        return g
+    return _engine.wrap(g)
+
+
+def _finish_jacobian(block, source, shape, unconnected):
+    if block is None:
+        if unconnected is UnconnectedGradients.ZERO:
+            return _engine.wrap(np.zeros(shape, source.dtype.as_numpy_dtype))
+        return None
+    return _engine.wrap(np.ascontiguousarray(block.reshape(shape)))

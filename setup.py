@@ -1,0 +1,30 @@
+"""Build the compiled core. Everything else is declared in pyproject.toml."""
+
+import os
+
+import numpy as np
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+DEBUG = os.environ.get("FASTTAPE_CYTHON_DEBUG") == "1"
+
+DIRECTIVES = {
+    "language_level": 3,
+    "boundscheck": DEBUG,
+    "wraparound": DEBUG,
+    "initializedcheck": DEBUG,
+    "cdivision": True,
+    "embedsignature": True,
+}
+NUMPY = {
+    "include_dirs": [np.get_include()],
+    "define_macros": [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+    "extra_compile_args": ["-O0", "-g"] if DEBUG else ["-O3"],
+}
+
+EXTENSIONS = [
+    Extension("fasttape._kernels", ["src_c/fasttape/_kernels.pyx"], **NUMPY),
+    Extension("fasttape._engine", ["src_c/fasttape/_engine.pyx"], **NUMPY),
+]
+
+setup(ext_modules=cythonize(EXTENSIONS, include_path=["src_c"], compiler_directives=DIRECTIVES))

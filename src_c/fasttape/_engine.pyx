@@ -1,0 +1,1027 @@
+# The engine: tensors, op application, tape storage and the reverse sweep.
+#
+# Terms (as in TensorFlow's C tape):
+#   op      an OpDef: a forward function over numpy arrays and a derivative rule
+#           (vector-Jacobian product) over Tensors, declared together in fasttape/ops.
+#   tensor  an immutable, read-only, C-contiguous numpy array plus an int64 id.
+#           Ids are unique per process and increase in creation order. A Variable
+#           has one id for its lifetime; every op that reads it sees its current
+#           array under that id.
+#   tape    a _Tape: C arrays of node_t (one per recorded op) grown by doubling, the
+#           flat arrays of input ids, and `saved`, one tuple per node holding exactly
+#           what that op's rule asked for. `tracked` maps every id the tape can
+#           differentiate (watched ids, outputs of recorded nodes) to the index of
+#           the node that produced it, or -1 for a watched leaf.
+#
+# Recording: `apply` runs the forward on arrays, wraps the result, and, only when
+# some tape is recording in some thread (one C counter, the cheap check), asks each
+# tape active in this thread whether it tracks one of the inputs; if so the node is
+# appended. Nodes are appended in execution order, so every node's inputs were
+# produced by earlier nodes: the reverse sweep is a plain backwards loop, never a
+# recursion, and only touches nodes on a path from the sources to the targets.
+#
+# The sweep has two modes. First order (no tape recording in this thread): cotangents
+# are numpy arrays, owned buffers are accumulated in place, and ops with a fused
+# kernel skip their Python rule. Higher order (some tape is recording): cotangents are
+# Tensors and every rule runs as ordinary recorded ops, so an outer tape sees the
+# backward computation and can differentiate it again.
+#
+# Everything here runs with the GIL held; only the kernels in _kernels release it.
+
+cimport cython
+cimport numpy as cnp
+from cpython.dict cimport PyDict_GetItem
+from cpython.ref cimport PyObject
+from libc.stdint cimport int32_t, int64_t
+from libc.stdlib cimport free, realloc
+from libc.string cimport memset
+
+from fasttape._kernels cimport run_backward, run_forward
+from fasttape._types cimport node_t, tensor_id_t
+
+import operator
+import threading
+
+import numpy as np
+
+from fasttape import dtypes as _dtypes
+from fasttape import errors as _errors
+from fasttape.tensor_shape import TensorShape
+
+cnp.import_array()
+
+# --- ids and the per-thread tape stack ----------------------------------------------------
+
+cdef tensor_id_t _next_id = 1
+cdef Py_ssize_t _n_recording = 0      # tapes recording, all threads together
+
+
+cdef inline tensor_id_t new_id() noexcept:
+    global _next_id
+    _next_id += 1
+    return _next_id - 1
+
+
+class _ThreadTapes(threading.local):
+    def __init__(self):
+        self.active = []              # _Tape objects recording in this thread, innermost last
+
+
+_thread = _ThreadTapes()
+
+
+cdef inline list _active_tapes():
+    """The tapes recording in this thread, or None when no tape records anywhere."""
+    if _n_recording == 0:
+        return None
+    cdef list active = _thread.active
+    return active if active else None
+
+
+def push_tape(_Tape tape):
+    """Make `tape` record in this thread (GradientTape.__enter__)."""
+    global _n_recording
+    _thread.active.append(tape)
+    _n_recording += 1
+
+
+def pop_tape(_Tape tape):
+    """Stop `tape` recording in this thread (exit, stop_recording, gradient)."""
+    global _n_recording
+    cdef list active = _thread.active
+    for i in range(len(active) - 1, -1, -1):
+        if active[i] is tape:
+            del active[i]
+            _n_recording -= 1
+            return True
+    return False
+
+
+def is_active(_Tape tape):
+    return any(t is tape for t in _thread.active)
+
+
+def any_recording():
+    """True when some tape records in this thread."""
+    return _active_tapes() is not None
+
+
+# --- ops ----------------------------------------------------------------------------------
+
+# What a rule parameter receives, encoded in OpDef.spec:
+#   k >= 0          the k-th input tensor
+#   SPEC_ANS        the op's output tensor
+#   SPEC_INPUTS     the tuple of all inputs (variadic ops)
+#   SPEC_ATTR - j   the j-th attribute value
+cdef enum:
+    SPEC_ANS = -1
+    SPEC_INPUTS = -2
+    SPEC_ATTR = -3
+    MAX_SPEC = 16
+
+OPS = []            # the registry: OpDef by code
+
+
+@cython.final
+cdef class OpDef:
+    """One op: its forward over arrays and its derivative rule over Tensors.
+
+    Built by fasttape.ops._registry.defop; the engine only reads it.
+    """
+    # forward: (*arrays, *attrs) -> ndarray; rule: (g, *saved[, needs]) -> gradient(s).
+    # n_in is -1 for variadic ops; fused_* index _kernels' tables, or are -1.
+
+    def __init__(self, str name, forward, int n_in, *, bint float_only=False,
+                 bint same_dtype=True, bint broadcasts=False, int fused_forward=-1):
+        self.name = name
+        self.forward = forward
+        self.n_in = n_in
+        self.float_only = float_only
+        self.same_dtype = same_dtype
+        self.broadcasts = broadcasts
+        self.fused_forward = fused_forward
+        self.fused_backward = -1
+        self.rule = None
+        self.n_spec = 0
+        self.code = len(OPS)
+        OPS.append(self)
+
+    def set_rule(self, rule, spec, bint wants_needs, int fused_backward=-1):
+        """Attach the derivative rule and what it reads (see SPEC_* above)."""
+        if len(spec) > MAX_SPEC:
+            raise ValueError(f"{self.name}: a rule may read at most {MAX_SPEC} values")
+        self.rule = rule
+        self.n_spec = len(spec)
+        for i, s in enumerate(spec):
+            self.spec[i] = s
+        self.rule_wants_needs = wants_needs
+        self.fused_backward = fused_backward
+
+    def __repr__(self):
+        return f"<OpDef {self.name} #{self.code}>"
+
+    def __call__(self, *args):
+        """Apply to tensors (already converted) followed by attribute values."""
+        n = len(args) if self.n_in < 0 else self.n_in
+        return apply(self, tuple(args[:n]), tuple(args[n:]))
+
+
+SPEC = {"ans": SPEC_ANS, "inputs": SPEC_INPUTS, "attr": SPEC_ATTR}
+
+
+# --- tensors ------------------------------------------------------------------------------
+
+cdef inline tuple shape_of(cnp.ndarray a):
+    return (<object>a).shape
+
+
+cdef inline bint _is_floating(cnp.ndarray a) noexcept:
+    cdef int t = cnp.PyArray_TYPE(a)
+    return t == cnp.NPY_FLOAT32 or t == cnp.NPY_FLOAT64 or t == cnp.NPY_FLOAT16
+
+
+cdef inline cnp.ndarray _freeze(object value):
+    """A read-only C-contiguous array of `value` (no copy when it already is one)."""
+    cdef cnp.ndarray a
+    if cnp.PyArray_CheckExact(value):
+        a = <cnp.ndarray>value
+    else:
+        a = np.asarray(value)
+    if not cnp.PyArray_IS_C_CONTIGUOUS(a):
+        a = np.ascontiguousarray(a)
+    if cnp.PyArray_FLAGS(a) & cnp.NPY_ARRAY_WRITEABLE:
+        cnp.PyArray_CLEARFLAGS(a, cnp.NPY_ARRAY_WRITEABLE)
+    return a
+
+
+cdef inline Tensor make_tensor(object value, tensor_id_t tid=0):
+    """Wrap an array (or numpy scalar) as a Tensor; `value` must not be written later."""
+    cdef Tensor t = Tensor.__new__(Tensor)
+    t._value = _freeze(value)
+    t._id = tid if tid else new_id()
+    return t
+
+
+def wrap(value):
+    """Wrap an array or numpy scalar as a new Tensor without copying it."""
+    return make_tensor(value)
+
+
+# Filled by the facade at import time (fasttape/ops/__init__.py): the ops behind the
+# Python operators and the Python-level helpers the engine calls back into.
+cdef dict _operators = {}
+cdef object _getitem = None
+cdef object _convert_to_tensor = None
+cdef object _sum_to_shape = None       # recorded version, used by the higher-order sweep
+cdef OpDef _ADD = None
+
+
+def install(operators, getitem, convert_to_tensor, sum_to_shape):
+    global _getitem, _convert_to_tensor, _sum_to_shape, _ADD
+    _operators.update(operators)
+    _getitem = getitem
+    _convert_to_tensor = convert_to_tensor
+    _sum_to_shape = sum_to_shape
+    _ADD = operators["add"]
+
+
+cdef str _dtype_name(cnp.ndarray a):
+    return _dtypes.from_numpy(a.dtype).name
+
+
+cdef Tensor _operand(object value, cnp.ndarray like):
+    """Convert a non-tensor operand to the dtype of the tensor it meets (TF's rule)."""
+    return _convert_to_tensor(value, dtype=_dtypes.from_numpy(like.dtype))
+
+
+cdef object _binary(str opname, object a, object b):
+    cdef OpDef op = _operators[opname]
+    if not isinstance(a, _TensorLike):
+        if isinstance(a, (str, bytes)):
+            return NotImplemented
+        a = _operand(a, (<_TensorLike>b)._array())
+    elif not isinstance(b, _TensorLike):
+        if isinstance(b, (str, bytes)):
+            return NotImplemented
+        b = _operand(b, (<_TensorLike>a)._array())
+    return apply(op, (a, b), ())
+
+
+cdef class _TensorLike:
+    """What Tensor and Variable share: numpy interop, protocols and operators.
+
+    Variable is deliberately not a Tensor subclass (isinstance(v, tf.Tensor) is False
+    in TensorFlow), so the shared behaviour lives here.
+    """
+    __array_priority__ = 100
+
+    cdef cnp.ndarray _array(self):
+        raise NotImplementedError
+
+    cdef Tensor _read(self):
+        raise NotImplementedError
+
+    # numpy interop
+    def numpy(self):
+        """The value as a numpy array (a numpy scalar for 0-d tensors); a copy."""
+        cdef cnp.ndarray a = self._array()
+        if cnp.PyArray_NDIM(a) == 0:
+            return a[()]
+        return a.copy()
+
+    def __array__(self, dtype=None, copy=None):
+        cdef cnp.ndarray a = self._array()
+        if copy:
+            a = a.copy()
+        return a if dtype is None else a.astype(dtype, copy=False)
+
+    @property
+    def dtype(self):
+        return _dtypes.from_numpy(self._array().dtype)
+
+    @property
+    def shape(self):
+        return TensorShape(shape_of(self._array()))
+
+    def get_shape(self):
+        return TensorShape(shape_of(self._array()))
+
+    @property
+    def ndim(self):
+        return cnp.PyArray_NDIM(self._array())
+
+    @property
+    def device(self):
+        return "/job:localhost/replica:0/task:0/device:CPU:0"
+
+    # Python protocols
+    def __float__(self):
+        return float(self._array())
+
+    def __int__(self):
+        return int(self._array())
+
+    def __index__(self):
+        cdef cnp.ndarray a = self._array()
+        if cnp.PyArray_NDIM(a) != 0 or not np.issubdtype(a.dtype, np.integer):
+            raise TypeError("Only integer scalar tensors can be converted to an index")
+        return operator.index(a[()])
+
+    def __bool__(self):
+        return bool(self._array())
+
+    def __format__(self, spec):
+        return format(self._array(), spec)
+
+    def __iter__(self):
+        cdef cnp.ndarray a = self._array()
+        if cnp.PyArray_NDIM(a) == 0:
+            raise TypeError("Cannot iterate over a scalar tensor.")
+        cdef Tensor t = self._read()
+        return (t[i] for i in range(cnp.PyArray_DIM(a, 0)))
+
+    def __getitem__(self, key):
+        return _getitem(self._read(), key)
+
+    def __setitem__(self, key, value):
+        raise TypeError(
+            f"'{type(self).__name__}' object does not support item assignment")
+
+    # arithmetic: every operator is an op, so all of them record
+    def __add__(self, other): return _binary("add", self, other)
+    def __radd__(self, other): return _binary("add", other, self)
+    def __sub__(self, other): return _binary("subtract", self, other)
+    def __rsub__(self, other): return _binary("subtract", other, self)
+    def __mul__(self, other): return _binary("multiply", self, other)
+    def __rmul__(self, other): return _binary("multiply", other, self)
+    def __truediv__(self, other): return _binary("truediv", self, other)
+    def __rtruediv__(self, other): return _binary("truediv", other, self)
+    def __floordiv__(self, other): return _binary("floordiv", self, other)
+    def __rfloordiv__(self, other): return _binary("floordiv", other, self)
+    def __mod__(self, other): return _binary("floormod", self, other)
+    def __rmod__(self, other): return _binary("floormod", other, self)
+    def __matmul__(self, other): return _binary("matmul", self, other)
+    def __rmatmul__(self, other): return _binary("matmul", other, self)
+
+    def __pow__(self, other, modulo=None):
+        return _binary("pow", self, other)
+
+    def __rpow__(self, other, modulo=None):
+        return _binary("pow", other, self)
+
+    def __neg__(self):
+        return apply(_operators["negative"], (self,), ())
+
+    def __pos__(self):
+        return self._read()
+
+    def __abs__(self):
+        return apply(_operators["abs"], (self,), ())
+
+    def __invert__(self):
+        return apply(_operators["logical_not"], (self,), ())
+
+    def __and__(self, other): return _binary("logical_and", self, other)
+    def __rand__(self, other): return _binary("logical_and", other, self)
+    def __or__(self, other): return _binary("logical_or", self, other)
+    def __ror__(self, other): return _binary("logical_or", other, self)
+    def __xor__(self, other): return _binary("logical_xor", self, other)
+    def __rxor__(self, other): return _binary("logical_xor", other, self)
+
+    def __lt__(self, other): return _binary("less", self, other)
+    def __le__(self, other): return _binary("less_equal", self, other)
+    def __gt__(self, other): return _binary("greater", self, other)
+    def __ge__(self, other): return _binary("greater_equal", self, other)
+
+    def __eq__(self, other):
+        # TF: elementwise with broadcasting, a scalar False on incompatible shapes,
+        # and the Python bool for None
+        if other is None:
+            return False
+        if isinstance(other, (str, bytes)):
+            raise TypeError(f"Cannot compare a tensor with {type(other).__name__!r}")
+        try:
+            return _binary("equal", self, other)
+        except _errors.InvalidArgumentError:
+            return make_tensor(np.array(False))
+
+    def __ne__(self, other):
+        if other is None:
+            return True
+        if isinstance(other, (str, bytes)):
+            raise TypeError(f"Cannot compare a tensor with {type(other).__name__!r}")
+        try:
+            return _binary("not_equal", self, other)
+        except _errors.InvalidArgumentError:
+            return make_tensor(np.array(True))
+
+    def ref(self):
+        """A hashable reference to this object (`ref().deref() is self`)."""
+        return Reference(self)
+
+    def experimental_ref(self):
+        return Reference(self)
+
+
+@cython.final
+cdef class Reference:
+    """The hashable stand-in for a tensor or variable, by identity."""
+    cdef readonly object _wrapped
+
+    def __init__(self, wrapped):
+        self._wrapped = wrapped
+
+    def deref(self):
+        return self._wrapped
+
+    def __hash__(self):
+        return id(self._wrapped)
+
+    def __eq__(self, other):
+        return isinstance(other, Reference) and (<Reference>other)._wrapped is self._wrapped
+
+    def __repr__(self):
+        return f"<Reference wrapping {self._wrapped!r}>"
+
+
+cdef str _value_text(cnp.ndarray a, bint as_repr):
+    if not as_repr:
+        text = str(a)
+    elif cnp.PyArray_NDIM(a) == 0:
+        text = repr(a.item())
+    else:
+        text = repr(a)
+    return "\n" + text if "\n" in text else text
+
+
+cdef class Tensor(_TensorLike):
+    """An immutable n-dimensional value: `fasttape.constant`, op results, gradients."""
+
+    cdef cnp.ndarray _array(self):
+        return self._value
+
+    cdef Tensor _read(self):
+        return self
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("Tensors are made by fasttape.constant / fasttape.convert_to_tensor")
+
+    @property
+    def _tensor_id(self):
+        return self._id
+
+    @property
+    def name(self):
+        raise AttributeError("Tensor.name is undefined when eager execution is enabled.")
+
+    def __hash__(self):
+        raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
+
+    def __len__(self):
+        if cnp.PyArray_NDIM(self._value) == 0:
+            raise TypeError("Scalar tensor has no `len()`")
+        return shape_of(self._value)[0]
+
+    def __repr__(self):
+        return (f"<fasttape.Tensor: shape={TensorShape(shape_of(self._value))}, "
+                f"dtype={_dtype_name(self._value)}, numpy={_value_text(self._value, True)}>")
+
+    def __str__(self):
+        return (f"fasttape.Tensor({_value_text(self._value, False)}, "
+                f"shape={TensorShape(shape_of(self._value))}, dtype={_dtype_name(self._value)})")
+
+    def __reduce__(self):
+        return (wrap, (np.array(self._value),))
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+cdef class Variable(_TensorLike):
+    """A mutable tensor with a stable identity, watched automatically when trainable."""
+
+    def __init__(self, initial_value=None, trainable=True, validate_shape=True,
+                 caching_device=None, name=None, variable_def=None, dtype=None,
+                 import_scope=None, constraint=None, synchronization=None,
+                 aggregation=None, shape=None, experimental_enable_variable_lifting=None):
+        if initial_value is None:
+            raise ValueError("The initial_value must be specified.")
+        if callable(initial_value):
+            initial_value = initial_value()
+        cdef Tensor init = _convert_to_tensor(initial_value, dtype=dtype)
+        self._value = init._value
+        self._id = new_id()
+        self._trainable = bool(trainable)
+        self._name = ("Variable" if name is None else str(name)) + ":0"
+        self._snapshot = None
+        self._target = None
+
+    cdef Variable _root(self):
+        return self._target if self._target is not None else self
+
+    cdef cnp.ndarray _array(self):
+        return self._root()._value
+
+    cdef Tensor _read(self):
+        """The current value under the variable's id; auto-watched by recording tapes."""
+        cdef Variable v = self._root()
+        cdef list active = _active_tapes()
+        if active is not None and v._trainable and _is_floating(v._value):
+            for tape in active:
+                (<_Tape>tape).on_variable_read(v)
+        if v._snapshot is None:
+            v._snapshot = make_tensor(v._value, v._id)
+        return v._snapshot
+
+    @property
+    def _tensor_id(self):
+        return self._root()._id
+
+    @property
+    def name(self):
+        return self._root()._name
+
+    @property
+    def trainable(self):
+        return self._root()._trainable
+
+    @property
+    def initial_value(self):
+        raise RuntimeError("This property is not supported when eager execution is enabled.")
+
+    @property
+    def constraint(self):
+        return None
+
+    @property
+    def handle(self):
+        return self._root()
+
+    def value(self):
+        """The current value as a Tensor (recorded like any read)."""
+        return _operators["identity"](self)
+
+    def read_value(self):
+        """The current value as a Tensor (recorded like any read)."""
+        return _operators["identity"](self)
+
+    def _assign(self, value, int how, bint read_value):
+        cdef Variable v = self._root()
+        cdef Tensor new = _convert_to_tensor(value, dtype=_dtypes.from_numpy(v._value.dtype))
+        if shape_of(new._value) != shape_of(v._value):
+            raise ValueError(
+                f"Cannot assign value to variable ' {v._name}': Shape mismatch."
+                f"The variable shape {TensorShape(shape_of(v._value))}, and the assigned value "
+                f"shape {TensorShape(shape_of(new._value))} are incompatible.")
+        if how == 0:
+            result = new._value
+        elif how == 1:
+            result = v._value + new._value
+        else:
+            result = v._value - new._value
+        # a new array, never a write into the old one: tapes may have saved it
+        v._value = _freeze(np.array(result, dtype=v._value.dtype, copy=how == 0))
+        v._snapshot = None
+        if not read_value:
+            return None
+        cdef Variable alias = Variable.__new__(_UnreadVariable)
+        alias._target = v
+        return alias
+
+    def assign(self, value, use_locking=None, name=None, read_value=True):
+        """Set the value in place; returns the variable (a live alias) or None."""
+        return self._assign(value, 0, read_value)
+
+    def assign_add(self, delta, use_locking=None, name=None, read_value=True):
+        """Add `delta` in place; returns the variable (a live alias) or None."""
+        return self._assign(delta, 1, read_value)
+
+    def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+        """Subtract `delta` in place; returns the variable (a live alias) or None."""
+        return self._assign(delta, 2, read_value)
+
+    def __hash__(self):
+        raise TypeError(
+            f"Variable is unhashable. Instead, use variable.ref() as the key. (Variable: {self!r})")
+
+    def __len__(self):
+        raise TypeError("object of type 'ResourceVariable' has no len()")
+
+    def _repr_name(self):
+        return self._name
+
+    def __repr__(self):
+        cdef Variable v = self._root()
+        return (f"<fasttape.Variable '{self._repr_name()}' shape={TensorShape(shape_of(v._value))} "
+                f"dtype={_dtype_name(v._value)}, numpy={_value_text(v._value, True)}>")
+
+    __str__ = __repr__
+
+    def __reduce__(self):
+        v = self._root()
+        return (_rebuild_variable, (np.array(v._value), v._trainable, v._name[:-2]))
+
+    def __deepcopy__(self, memo):
+        v = self._root()
+        return Variable(np.array(v._value), trainable=v._trainable, name=v._name[:-2])
+
+
+def _rebuild_variable(value, trainable, name):
+    return Variable(value, trainable=trainable, name=name)
+
+
+cdef class _UnreadVariable(Variable):
+    """What `assign*` return: a live alias that reads and writes the original."""
+
+    def _repr_name(self):
+        return "UnreadVariable"
+
+
+def variable_id(Variable v):
+    return v._root()._id
+
+
+def is_trainable_float(Variable v):
+    v = v._root()
+    return v._trainable and _is_floating(v._value)
+
+
+# --- applying an op -------------------------------------------------------------------
+
+cdef _dtype_error(OpDef op, Py_ssize_t k, cnp.ndarray first, cnp.ndarray other):
+    raise _errors.InvalidArgumentError(
+        f"cannot compute {op.name} as input #{k}(zero-based) was expected to be a "
+        f"{_dtype_name(first)} tensor but is a {_dtype_name(other)} tensor [Op:{op.name}]")
+
+
+cpdef object apply(OpDef op, tuple inputs, tuple attrs):
+    """Run `op` on tensors (and attribute values) and record it where tapes watch.
+
+    Inputs must already be Tensors or Variables: conversion of Python values is the
+    caller's job (the public op functions and the operators do it).
+    """
+    cdef Py_ssize_t n = len(inputs), k
+    cdef list tensors = [None] * n
+    cdef list arrays = [None] * n
+    cdef object x
+    cdef Tensor t
+    cdef cnp.ndarray a, first = None
+    for k in range(n):
+        x = inputs[k]
+        if type(x) is Tensor:
+            t = <Tensor>x
+        elif isinstance(x, _TensorLike):
+            t = (<_TensorLike>x)._read()
+        else:
+            raise TypeError(f"{op.name}: expected a Tensor or Variable, got {type(x).__name__}")
+        tensors[k] = t
+        a = t._value
+        arrays[k] = a
+        if k == 0:
+            first = a
+            if op.float_only and not _is_floating(a):
+                raise _errors.InvalidArgumentError(
+                    f"Value for attr 'T' of {_dtype_name(a)} is not in the list of allowed "
+                    f"values: half, float, double\n\t; NodeDef: {{{op.name}}} [Op:{op.name}]")
+        elif op.same_dtype and cnp.PyArray_TYPE(a) != cnp.PyArray_TYPE(first):
+            _dtype_error(op, k, first, a)
+
+    cdef object value
+    if op.fused_forward >= 0 and n == 1 and cnp.PyArray_SIZE(first) <= 2048 \
+            and _is_floating(first) and cnp.PyArray_TYPE(first) != cnp.NPY_FLOAT16:
+        value = run_forward(op.fused_forward, first)
+    else:
+        value = op.forward(*arrays, *attrs)
+    cdef Tensor out = make_tensor(value)
+    if _n_recording:
+        _record(op, tensors, out, attrs)
+    return out
+
+
+cdef tuple _saved_for(OpDef op, list tensors, Tensor out, tuple attrs):
+    """Exactly what the op's rule reads, in its parameter order."""
+    cdef int i, s
+    cdef list saved = [None] * op.n_spec
+    for i in range(op.n_spec):
+        s = op.spec[i]
+        if s >= 0:
+            saved[i] = tensors[s]
+        elif s == SPEC_ANS:
+            saved[i] = out
+        elif s == SPEC_INPUTS:
+            saved[i] = tuple(tensors)
+        else:
+            saved[i] = attrs[SPEC_ATTR - s]
+    return tuple(saved)
+
+
+cdef void _record(OpDef op, list tensors, Tensor out, tuple attrs) except *:
+    cdef list active = _active_tapes()
+    if active is None or op.rule is None or not _is_floating(out._value):
+        return
+    cdef tuple saved = None
+    cdef object in_shapes = None
+    cdef _Tape tape
+    cdef Tensor t
+    cdef bint hit
+    for tape_obj in active:
+        tape = <_Tape>tape_obj
+        hit = False
+        for t in tensors:
+            if PyDict_GetItem(tape.tracked, t._id) != NULL:
+                hit = True
+                break
+        if not hit:
+            continue
+        if saved is None:
+            saved = _saved_for(op, tensors, out, attrs)
+            if op.broadcasts:
+                in_shapes = _broadcast_shapes(tensors, out)
+        tape.add_node(op, tensors, out, saved, in_shapes)
+
+
+cdef object _broadcast_shapes(list tensors, Tensor out):
+    """The input shapes of a broadcasting node, or None when none was broadcast."""
+    cdef tuple out_shape = shape_of(out._value)
+    cdef Tensor t
+    for t in tensors:
+        if shape_of(t._value) != out_shape:
+            return tuple([shape_of(t._value) for t in tensors])
+    return None
+
+
+# --- the tape -------------------------------------------------------------------------
+
+cdef enum:
+    REF_LEAF = -1        # a watched tensor or variable not produced on this tape
+    REF_CONSTANT = -2    # not tracked, or not floating: no gradient flows there
+
+
+cdef class _Tape:
+    """Node storage of one GradientTape, and its reverse sweep.
+
+    watched_vars maps id -> Variable for variables watched or read while recording.
+    """
+    def __cinit__(self):
+        self.nodes = NULL
+        self.in_ids = NULL
+        self.in_refs = NULL
+        self.clear()
+
+    def __init__(self, bint watch_accessed_variables=True):
+        self.watch_accessed = watch_accessed_variables
+
+    def __dealloc__(self):
+        free(self.nodes)
+        free(self.in_ids)
+        free(self.in_refs)
+
+    def clear(self):
+        """Forget everything recorded and watched (reset, and freeing after use)."""
+        free(self.nodes)
+        free(self.in_ids)
+        free(self.in_refs)
+        self.nodes = NULL
+        self.in_ids = NULL
+        self.in_refs = NULL
+        self.n_nodes = self.cap_nodes = self.n_edges = self.cap_edges = 0
+        self.saved = []
+        self.tracked = {}
+        self.in_shapes = {}
+        self.watched_vars = {}
+
+    def release(self):
+        """Free the recorded nodes after a non-persistent tape's single use; what it
+        watched stays readable (watched_variables())."""
+        watched = self.watched_vars
+        self.clear()
+        self.watched_vars = watched
+
+    @property
+    def num_nodes(self):
+        return self.n_nodes
+
+    cdef int _grow(self, Py_ssize_t edges) except -1:
+        cdef Py_ssize_t cap
+        cdef void* p
+        if self.n_nodes == self.cap_nodes:
+            cap = max(64, 2 * self.cap_nodes)
+            p = realloc(self.nodes, cap * sizeof(node_t))
+            if p == NULL:
+                raise MemoryError()
+            self.nodes = <node_t*>p
+            self.cap_nodes = cap
+        if self.n_edges + edges > self.cap_edges:
+            cap = max(128, 2 * self.cap_edges, self.n_edges + edges)
+            p = realloc(self.in_ids, cap * sizeof(tensor_id_t))
+            if p == NULL:
+                raise MemoryError()
+            self.in_ids = <tensor_id_t*>p
+            p = realloc(self.in_refs, cap * sizeof(Py_ssize_t))
+            if p == NULL:
+                raise MemoryError()
+            self.in_refs = <Py_ssize_t*>p
+            self.cap_edges = cap
+        return 0
+
+    cdef int add_node(self, OpDef op, list tensors, Tensor out, tuple saved,
+                      object in_shapes) except -1:
+        cdef Py_ssize_t k, n = len(tensors), e
+        cdef Tensor t
+        cdef PyObject* ref
+        self._grow(n)
+        cdef node_t* node = &self.nodes[self.n_nodes]
+        node.op = op.code
+        node.n_in = <int32_t>n
+        node.in_start = self.n_edges
+        node.out_id = out._id
+        for k in range(n):
+            t = <Tensor>tensors[k]
+            e = self.n_edges + k
+            self.in_ids[e] = t._id
+            ref = PyDict_GetItem(self.tracked, t._id)
+            if ref == NULL or not _is_floating(t._value):
+                self.in_refs[e] = REF_CONSTANT
+            else:
+                self.in_refs[e] = <Py_ssize_t>(<object>ref)
+        self.n_edges += n
+        if in_shapes is not None:
+            self.in_shapes[self.n_nodes] = in_shapes
+        self.saved.append(saved)
+        self.tracked[out._id] = self.n_nodes
+        self.n_nodes += 1
+        return 0
+
+    cdef on_variable_read(self, Variable v):
+        if self.watch_accessed and v._id not in self.tracked:
+            self.tracked[v._id] = REF_LEAF
+            self.watched_vars[v._id] = v
+
+    def watch(self, x):
+        """Track a Tensor or Variable from now on."""
+        if isinstance(x, Variable):
+            v = (<Variable>x)._root()
+            self.watched_vars[v._id] = v
+            if v._id not in self.tracked:
+                self.tracked[v._id] = REF_LEAF
+        else:
+            tid = (<Tensor>x)._id
+            if tid not in self.tracked:
+                self.tracked[tid] = REF_LEAF
+
+    def sweep(self, list targets, list seeds, list source_ids, bint retain_saved=True):
+        """Gradients of sum(seed_i * target_i) w.r.t. each source id.
+
+        `targets` are Tensors (variables already read), `seeds` arrays (first order)
+        or Tensors (when a tape records). Returns one entry per source id: an array,
+        a Tensor (higher order) or None when no path connects it.
+        """
+        cdef bint recorded = _active_tapes() is not None
+        cdef Py_ssize_t n = self.n_nodes, i, e, k, r
+        cdef node_t* node
+        cdef dict tracked = self.tracked
+        cdef set leaf_sources = set()
+        cdef bytearray relevant_buf = bytearray(n + 1)
+        cdef bytearray keep_buf = bytearray(n + 1)
+        cdef bytearray owned_buf = bytearray(n + 1)
+        cdef unsigned char* relevant = relevant_buf
+        cdef unsigned char* keep = keep_buf
+        cdef unsigned char* owned = owned_buf
+
+        for sid in source_ids:
+            r = tracked.get(sid, REF_LEAF)
+            if r >= 0:
+                relevant[r] = 1          # an intermediate source
+                keep[r] = 1
+            else:
+                leaf_sources.add(sid)
+
+        # forward pass: which nodes depend on some source
+        for i in range(n):
+            if relevant[i]:
+                continue
+            node = &self.nodes[i]
+            for e in range(node.in_start, node.in_start + node.n_in):
+                r = self.in_refs[e]
+                if (r >= 0 and relevant[r]) or (r == REF_LEAF and self.in_ids[e] in leaf_sources):
+                    relevant[i] = 1
+                    break
+
+        cdef list grads = [None] * n
+        cdef dict leaf_grads = {}
+        cdef set leaf_owned = set()
+        for t, seed in zip(targets, seeds):
+            tid = (<Tensor>t)._id
+            r = tracked.get(tid, REF_CONSTANT)
+            if r >= 0:
+                _accumulate_slot(grads, owned, r, seed, recorded)
+            elif tid in leaf_sources:
+                _accumulate_leaf(leaf_grads, leaf_owned, tid, seed, recorded)
+
+        cdef OpDef op
+        cdef tuple saved
+        cdef object g, res, gk
+        cdef list needs = []
+        cdef bint any_need
+        for i in range(n - 1, -1, -1):
+            g = grads[i]
+            if g is None:
+                continue
+            if not keep[i]:
+                grads[i] = None
+            node = &self.nodes[i]
+            needs = [False] * node.n_in
+            any_need = False
+            for k in range(node.n_in):
+                e = node.in_start + k
+                r = self.in_refs[e]
+                if (r >= 0 and relevant[r]) or (r == REF_LEAF and self.in_ids[e] in leaf_sources):
+                    needs[k] = True
+                    any_need = True
+            if not any_need:
+                continue
+            op = <OpDef>OPS[node.op]
+            saved = <tuple>self.saved[i]
+            if saved is None:
+                raise RuntimeError("the tape's saved values were already freed")
+            res = _call_rule(op, g, saved, needs, recorded)
+            shapes = self.in_shapes.get(i) if op.broadcasts else None
+            for k in range(node.n_in):
+                if not needs[k]:
+                    continue
+                gk = res[k]
+                if gk is None:
+                    continue
+                if shapes is not None:
+                    gk = _unbroadcast(gk, shapes[k], recorded)
+                e = node.in_start + k
+                r = self.in_refs[e]
+                if r >= 0:
+                    _accumulate_slot(grads, owned, r, gk, recorded)
+                else:
+                    _accumulate_leaf(leaf_grads, leaf_owned, self.in_ids[e], gk, recorded)
+            if not retain_saved:
+                self.saved[i] = None
+
+        cdef list result = []
+        for sid in source_ids:
+            r = tracked.get(sid, REF_LEAF)
+            result.append(grads[r] if r >= 0 else leaf_grads.get(sid))
+        return result
+
+
+cdef object _call_rule(OpDef op, object g, tuple saved, list needs, bint recorded):
+    """One node's input gradients, as a sequence aligned with its inputs."""
+    cdef object res
+    if not recorded:
+        if op.fused_backward >= 0:
+            return (run_backward(op.fused_backward, <cnp.ndarray?>g,
+                                 (<Tensor>saved[0])._value),)
+        g = make_tensor(g)
+    if op.rule is None:
+        raise LookupError(f"No gradient defined for operation '{op.name}'")
+    if op.rule_wants_needs:
+        res = op.rule(g, *saved, tuple(needs))
+    else:
+        res = op.rule(g, *saved)
+    if not isinstance(res, (tuple, list)):
+        res = (res,)
+    if len(res) != len(needs):
+        raise RuntimeError(f"the gradient rule of {op.name} returned {len(res)} gradients "
+                           f"for {len(needs)} inputs")
+    if recorded:
+        return res
+    return [None if r is None else (<Tensor?>r)._value for r in res]
+
+
+cdef object _unbroadcast(object g, tuple shape, bint recorded):
+    """Sum a gradient over the axes its input was broadcast along."""
+    if recorded:
+        return _sum_to_shape(g, shape)
+    cdef object a = <cnp.ndarray?>g
+    cdef tuple have = a.shape
+    if have == shape:
+        return a
+    cdef Py_ssize_t lead = len(have) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, d in enumerate(shape) if d == 1 and have[i + lead] != 1)
+    return a.sum(axis=axes).reshape(shape) if axes else a.reshape(shape)
+
+
+cdef inline object _add_grads(object a, object b):
+    return apply(_ADD, (a, b), ())
+
+
+cdef void _accumulate_slot(list grads, unsigned char* owned, Py_ssize_t r, object g,
+                           bint recorded) except *:
+    cdef object cur = grads[r]
+    if cur is None:
+        grads[r] = g
+    elif recorded:
+        grads[r] = _add_grads(cur, g)
+    elif owned[r]:
+        np.add(cur, g, out=cur)
+    else:
+        grads[r] = cur + g       # a fresh buffer: later contributions go in place
+        owned[r] = 1
+
+
+cdef void _accumulate_leaf(dict grads, set owned, object tid, object g, bint recorded) except *:
+    cdef object cur = grads.get(tid)
+    if cur is None:
+        grads[tid] = g
+    elif recorded:
+        grads[tid] = _add_grads(cur, g)
+    elif tid in owned:
+        np.add(cur, g, out=cur)
+    else:
+        grads[tid] = cur + g
+        owned.add(tid)
+
+
+def read(x):
+    """A Tensor for `x`: itself, or a variable's current value (auto-watched)."""
+    return (<_TensorLike?>x)._read()
