@@ -111,7 +111,7 @@ def to_numpy(obj: Any) -> Any:
         return [to_numpy(v) for v in obj]
     if isinstance(obj, np.ndarray) or np.isscalar(obj) or isinstance(obj, np.generic):
         return np.asarray(obj)
-    if hasattr(obj, "detach"):  # torch.Tensor
+    if type(obj).__module__.startswith("torch"):
         return obj.detach().cpu().numpy()
     if hasattr(obj, "numpy"):  # tf.Tensor / tf.Variable / fasttape.Tensor
         return np.asarray(obj.numpy())

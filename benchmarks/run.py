@@ -14,6 +14,7 @@ imported, which is why this file imports them only inside main().
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import os
 import shlex
 import sys
@@ -60,6 +61,9 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    # A crash inside a compiled extension (fasttape's Cython engine) kills the process;
+    # at least show where (which workload, which implementation) on stderr.
+    faulthandler.enable()
 
     # Pin thread pools before anything imports numpy / torch / tensorflow.
     from frameworks import limit_threads_env

@@ -1,3 +1,5 @@
-"""`tf.linalg`: linear algebra."""
+"""`tf.linalg`: linear algebra (each family's LINALG list)."""
 
-from fasttape.ops.linalg import matmul  # noqa: F401
+from fasttape.ops import namespace
+
+globals().update(namespace("LINALG"))

@@ -1,3 +1,5 @@
-"""`tf.nn`: activations and losses."""
+"""`tf.nn`: activations and losses (each family's NN list)."""
 
-from fasttape.ops.elementwise import relu, sigmoid, tanh  # noqa: F401
+from fasttape.ops import namespace
+
+globals().update(namespace("NN"))

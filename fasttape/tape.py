@@ -303,7 +303,7 @@ class GradientTape:
             return _engine.wrap(np.zeros(t_shape + s_shape[1:], dtype=dtype))
         # block: [inner, batch, *source.shape[1:]] -> [batch, *target.shape[1:], *source[1:]]
         block = np.moveaxis(block, 1, 0).reshape(t_shape + s_shape[1:])
-        return _engine.wrap(np.ascontiguousarray(block, dtype=dtype))
+        return _engine.wrap(np.asarray(block, dtype=dtype, order="C"))
 
     def _jacobian_rows(self, target, flat_sources, n_rows, seed_for):
         """Stack one reverse sweep per seed row; None for sources no row reaches."""
@@ -384,7 +384,7 @@ def _seed(target, weight, recorded):
     if recorded:
         from fasttape.ops.shape import broadcast_to
         return broadcast_to(w, shape)
-    return np.ascontiguousarray(np.broadcast_to(np.asarray(w), shape))
+    return np.asarray(np.broadcast_to(np.asarray(w), shape), order="C")
 
 
 def _finish(g, source, unconnected):
@@ -404,4 +404,4 @@ def _finish_jacobian(block, source, shape, unconnected):
         if unconnected is UnconnectedGradients.ZERO:
             return _engine.wrap(np.zeros(shape, source.dtype.as_numpy_dtype))
         return None
-    return _engine.wrap(np.ascontiguousarray(block.reshape(shape)))
+    return _engine.wrap(np.asarray(block.reshape(shape), order="C"))

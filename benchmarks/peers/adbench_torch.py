@@ -16,6 +16,9 @@ returns torch tensors laid out exactly like the TensorFlow versions:
 * ``lstm_gradient`` -> ``(loss, (d_main_params, d_extra_params))``
 * ``lse_gradient``  -> ``(value, d_x)``
 
+``numpy_lse_gradient`` (from ``adbench_numpy.py``) is the hand-written numpy
+baseline for LSE.
+
 ``python benchmarks/peers/adbench_torch.py`` times them at the benchmark
 sizes (inputs made by the example modules, loaded with fasttape if it
 imports, else TensorFlow).
@@ -216,7 +219,8 @@ def _ht_vertices(pose, model):
     for b, parent in enumerate(parents):
         rel = base_relatives[b] @ _ht_homogeneous(_ht_euler(pose[3 + b]))
         absolutes.append(rel if parent < 0 else absolutes[parent] @ rel)
-    transforms = torch.stack([absolutes[b] @ inverse_base_absolutes[b] for b in range(len(parents))])
+    transforms = torch.stack([absolutes[b] @ inverse_base_absolutes[b]
+                              for b in range(len(parents))])
     per_bone = torch.einsum("bij,vj->bvi", transforms[:, :3, :], base_positions)
     positions = torch.einsum("vb,bvi->vi", weights, per_bone)
     if model["is_mirrored"]:
@@ -234,7 +238,8 @@ def ht_objective(theta, model, correspondences, points, us=None):
     else:
         tri = torch.as_tensor(np.asarray(model["triangles"])[corr])
         u0, u1 = us[:, 0:1], us[:, 1:2]
-        hand = u0 * vertices[tri[:, 0]] + u1 * vertices[tri[:, 1]] + (1.0 - u0 - u1) * vertices[tri[:, 2]]
+        hand = (u0 * vertices[tri[:, 0]] + u1 * vertices[tri[:, 1]]
+                + (1.0 - u0 - u1) * vertices[tri[:, 2]])
     return points - hand
 
 
@@ -316,6 +321,21 @@ def lse_gradient(x):
     return value.detach(), grad
 
 
+def _load_numpy_peers():
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "adbench_numpy.py")
+    spec = importlib.util.spec_from_file_location("_adbench_numpy_peers", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# Hand-written numpy baseline, picked up by benchmarks/adbench_hook.py as
+# ``numpy_<torch function name>``.
+numpy_lse_gradient = _load_numpy_peers().lse_gradient
+
+
 # ---------------------------------------------------------------------------
 # benchmark sizes and timing
 # ---------------------------------------------------------------------------
@@ -323,9 +343,12 @@ def lse_gradient(x):
 BENCH_CASES = [
     # (label, example module, make_inputs kwargs, torch function, TF-module function)
     ("gmm d=10 k=5 n=1000", "gmm", dict(d=10, k=5, n=1000, seed=0), gmm_gradient, "gradient"),
-    ("ba 10 observations", "ba", dict(n_cams=4, n_pts=8, n_obs=10, seed=0), ba_jacobian, "jacobian"),
-    ("ht simple 10 points", "ht", dict(n_pts=10, complicated=False, seed=0), ht_jacobian, "jacobian"),
-    ("ht complicated 10 points", "ht", dict(n_pts=10, complicated=True, seed=0), ht_jacobian, "jacobian"),
+    ("ba 10 observations", "ba", dict(n_cams=4, n_pts=8, n_obs=10, seed=0),
+     ba_jacobian, "jacobian"),
+    ("ht simple 10 points", "ht", dict(n_pts=10, complicated=False, seed=0),
+     ht_jacobian, "jacobian"),
+    ("ht complicated 10 points", "ht", dict(n_pts=10, complicated=True, seed=0),
+     ht_jacobian, "jacobian"),
     ("lstm l=2 b=14 c=128", "lstm", dict(n_layers=2, char_bits=14, seq_len=128, seed=0),
      lstm_gradient, "gradient"),
     ("lse n=10000", "lse", dict(n=10000, seed=0), lse_gradient, "gradient"),

@@ -240,7 +240,8 @@ def get_skinned_vertex_positions(pose_params, model):
     absolutes = relatives_to_absolutes(relatives, model["parents"])
     transforms = tf.stack([tf.matmul(absolutes[b], inverse_base_absolutes[b])
                            for b in range(len(absolutes))])  # (n_bones, 4, 4)
-    per_bone = tf.einsum("bij,vj->bvi", transforms[:, :3, :], base_positions)  # (n_bones, n_verts, 3)
+    # (n_bones, n_verts, 3): every bone's transform applied to every vertex
+    per_bone = tf.einsum("bij,vj->bvi", transforms[:, :3, :], base_positions)
     positions = tf.einsum("vb,bvi->vi", weights, per_bone)  # (n_verts, 3)
     if model["is_mirrored"]:
         positions = positions * tf.constant([-1.0, 1.0, 1.0], dtype=tf.float64)

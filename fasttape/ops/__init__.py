@@ -5,11 +5,35 @@ import warnings
 
 from fasttape import _engine
 from fasttape._convert import convert_to_tensor
-from fasttape.ops import elementwise, linalg, reductions, shape
+from fasttape.ops import (
+    control_flow, creation, elementwise, indexing, linalg, math_ops, nn, reductions, shape,
+)
+from fasttape.ops.control_flow import *  # noqa: F401,F403
+from fasttape.ops.creation import *  # noqa: F401,F403
 from fasttape.ops.elementwise import *  # noqa: F401,F403
+from fasttape.ops.indexing import *  # noqa: F401,F403
 from fasttape.ops.linalg import *  # noqa: F401,F403
+from fasttape.ops.math_ops import *  # noqa: F401,F403
+from fasttape.ops.nn import *  # noqa: F401,F403
 from fasttape.ops.reductions import *  # noqa: F401,F403
 from fasttape.ops.shape import *  # noqa: F401,F403
+
+# The families, in the order their names are exported. Besides `__all__` (names at the
+# top level, tf.X), a family may list names for the sub-namespaces: MATH (tf.math.X),
+# NN (tf.nn.X), LINALG (tf.linalg.X).
+FAMILIES = (elementwise, math_ops, reductions, shape, indexing, creation, linalg, nn,
+            control_flow)
+
+__all__ = [name for family in FAMILIES for name in family.__all__]
+
+
+def namespace(kind):
+    """{name: function} for tf.math / tf.nn / tf.linalg, gathered from the families."""
+    names = {}
+    for family in FAMILIES:
+        for name in getattr(family, kind, ()):
+            names[name] = getattr(family, name)
+    return names
 
 # numpy warns about inf/nan arising in our forwards; TF computes the same values
 # silently, and so do we (only for warnings raised from these modules).

@@ -24,6 +24,14 @@ __all__ = [
     "logical_and", "logical_or", "logical_xor", "logical_not",
     "zeros_like", "ones_like",
 ]
+MATH = [
+    "add", "subtract", "multiply", "divide", "truediv", "floordiv", "floormod", "mod", "pow",
+    "negative", "square", "sqrt", "rsqrt", "reciprocal", "exp", "expm1", "log", "log1p",
+    "sin", "cos", "tan", "tanh", "sigmoid", "abs", "sign", "maximum", "minimum",
+    "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
+    "logical_and", "logical_or", "logical_xor", "logical_not",
+]
+NN = ["relu", "sigmoid", "tanh"]
 
 
 def _check_int_divisor(x, y):
@@ -85,15 +93,10 @@ def divide(x, y, name=None):
 
 @defop(broadcasts=True)
 def floordiv(x, y):
-    """floor(x / y); integer division by zero raises InvalidArgumentError."""
+    """floor(x / y); integer division by zero raises InvalidArgumentError. Piecewise
+    constant: no gradient path, as in TF."""
     _check_int_divisor(x, y)
     return np.floor_divide(x, y)
-
-
-@floordiv.defvjp
-def _floordiv_vjp(g, needs):
-    # piecewise constant: TF gives no gradient path
-    return None, None
 
 
 @defop(broadcasts=True)

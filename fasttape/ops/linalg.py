@@ -12,6 +12,8 @@ from fasttape.ops._registry import defop
 
 __all__ = ["matmul"]
 
+LINALG = ["matmul"]
+
 
 def _t(a, transpose, conjugate):
     if transpose:

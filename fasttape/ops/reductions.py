@@ -16,6 +16,8 @@ from fasttape.ops.shape import broadcast_to, reshape
 
 __all__ = ["reduce_sum", "reduce_mean", "canonical_axes"]
 
+MATH = ["reduce_sum", "reduce_mean"]
+
 
 def canonical_axes(axis, rank):
     """A sorted tuple of non-negative axes for `axis` over a tensor of `rank`."""

@@ -184,6 +184,7 @@ def _slice_grad_vjp(g, key):
 
 def getitem(tensor, key):
     """`tensor[key]` with TF's basic indexing (ints, slices, `...`, None, 0-d int tensors)."""
+    tensor = _engine.read(tensor)
     if isinstance(key, _TensorLike) and key.dtype.is_bool:
         from fasttape.ops import boolean_mask
         return boolean_mask(tensor, key)

@@ -213,16 +213,26 @@ cdef dict _operators = {}
 cdef object _getitem = None
 cdef object _convert_to_tensor = None
 cdef object _sum_to_shape = None       # recorded version, used by the higher-order sweep
+cdef object _combine = None           # sum where a gradient is not dense (IndexedSlices)
+cdef object _densify = None           # such a gradient as an array / Tensor
 cdef OpDef _ADD = None
 
+# Methods and properties added to Tensor and Variable from Python (Variable.scatter_*,
+# numpy-style methods): looked up only when normal attribute lookup fails.
+EXTRA_METHODS = {}
+EXTRA_PROPERTIES = {}
 
-def install(operators, getitem, convert_to_tensor, sum_to_shape):
-    global _getitem, _convert_to_tensor, _sum_to_shape, _ADD
+
+def install(operators, getitem, convert_to_tensor, sum_to_shape, combine=None, densify=None):
+    global _getitem, _convert_to_tensor, _sum_to_shape, _ADD, _combine, _densify
     _operators.update(operators)
     _getitem = getitem
     _convert_to_tensor = convert_to_tensor
     _sum_to_shape = sum_to_shape
     _ADD = operators["add"]
+    if combine is not None:
+        _combine = combine
+        _densify = densify
 
 
 cdef str _dtype_name(cnp.ndarray a):
@@ -321,7 +331,16 @@ cdef class _TensorLike:
         return (t[i] for i in range(cnp.PyArray_DIM(a, 0)))
 
     def __getitem__(self, key):
-        return _getitem(self._read(), key)
+        return _getitem(self, key)
+
+    def __getattr__(self, name):
+        method = EXTRA_METHODS.get(name)
+        if method is not None:
+            return method.__get__(self)
+        prop = EXTRA_PROPERTIES.get(name)
+        if prop is not None:
+            return prop(self)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __setitem__(self, key, value):
         raise TypeError(
@@ -395,6 +414,14 @@ cdef class _TensorLike:
         except _errors.InvalidArgumentError:
             return make_tensor(np.array(True))
 
+    # (defined here, not in the subclasses: a type that sets tp_hash without
+    # tp_richcompare would not inherit the comparisons above)
+    def __hash__(self):
+        if isinstance(self, Variable):
+            raise TypeError("Variable is unhashable. Instead, use variable.ref() as the key. "
+                            f"(Variable: {self!r})")
+        raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
+
     def ref(self):
         """A hashable reference to this object (`ref().deref() is self`)."""
         return Reference(self)
@@ -453,9 +480,6 @@ cdef class Tensor(_TensorLike):
     @property
     def name(self):
         raise AttributeError("Tensor.name is undefined when eager execution is enabled.")
-
-    def __hash__(self):
-        raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
 
     def __len__(self):
         if cnp.PyArray_NDIM(self._value) == 0:
@@ -582,10 +606,6 @@ cdef class Variable(_TensorLike):
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
         """Subtract `delta` in place; returns the variable (a live alias) or None."""
         return self._assign(delta, 2, read_value)
-
-    def __hash__(self):
-        raise TypeError(
-            f"Variable is unhashable. Instead, use variable.ref() as the key. (Variable: {self!r})")
 
     def __len__(self):
         raise TypeError("object of type 'ResourceVariable' has no len()")
@@ -924,6 +944,8 @@ cdef class _Tape:
             if not any_need:
                 continue
             op = <OpDef>OPS[node.op]
+            if not _is_dense(g, recorded):
+                g = _densify(g, recorded)
             saved = <tuple>self.saved[i]
             if saved is None:
                 raise RuntimeError("the tape's saved values were already freed")
@@ -974,7 +996,8 @@ cdef object _call_rule(OpDef op, object g, tuple saved, list needs, bint recorde
                            f"for {len(needs)} inputs")
     if recorded:
         return res
-    return [None if r is None else (<Tensor?>r)._value for r in res]
+    # a sparse gradient (IndexedSlices) stays as it is until it meets a dense one
+    return [r if r is None or type(r) is not Tensor else (<Tensor>r)._value for r in res]
 
 
 cdef object _unbroadcast(object g, tuple shape, bint recorded):
@@ -988,11 +1011,22 @@ cdef object _unbroadcast(object g, tuple shape, bint recorded):
     cdef Py_ssize_t lead = len(have) - len(shape)
     axes = tuple(range(lead)) + tuple(
         i + lead for i, d in enumerate(shape) if d == 1 and have[i + lead] != 1)
-    return a.sum(axis=axes).reshape(shape) if axes else a.reshape(shape)
+    # np.asarray: numpy reduces to a scalar, not a 0-d array, when nothing is left
+    return np.asarray(a.sum(axis=axes)).reshape(shape) if axes else a.reshape(shape)
+
+
+cdef inline cnp.ndarray _fresh_sum(object a, object b):
+    """a + b in a new array (numpy gives a scalar for 0-d operands)."""
+    cdef object s = np.add(a, b)
+    return s if cnp.PyArray_CheckExact(s) else np.asarray(s)
 
 
 cdef inline object _add_grads(object a, object b):
     return apply(_ADD, (a, b), ())
+
+
+cdef inline bint _is_dense(object g, bint recorded) noexcept:
+    return type(g) is Tensor if recorded else cnp.PyArray_CheckExact(g)
 
 
 cdef void _accumulate_slot(list grads, unsigned char* owned, Py_ssize_t r, object g,
@@ -1000,12 +1034,15 @@ cdef void _accumulate_slot(list grads, unsigned char* owned, Py_ssize_t r, objec
     cdef object cur = grads[r]
     if cur is None:
         grads[r] = g
+    elif not (_is_dense(cur, recorded) and _is_dense(g, recorded)):
+        grads[r] = _combine(cur, g, recorded)
+        owned[r] = 0
     elif recorded:
         grads[r] = _add_grads(cur, g)
     elif owned[r]:
         np.add(cur, g, out=cur)
     else:
-        grads[r] = cur + g       # a fresh buffer: later contributions go in place
+        grads[r] = _fresh_sum(cur, g)    # owned: later contributions go in place
         owned[r] = 1
 
 
@@ -1013,12 +1050,15 @@ cdef void _accumulate_leaf(dict grads, set owned, object tid, object g, bint rec
     cdef object cur = grads.get(tid)
     if cur is None:
         grads[tid] = g
+    elif not (_is_dense(cur, recorded) and _is_dense(g, recorded)):
+        grads[tid] = _combine(cur, g, recorded)
+        owned.discard(tid)
     elif recorded:
         grads[tid] = _add_grads(cur, g)
     elif tid in owned:
         np.add(cur, g, out=cur)
     else:
-        grads[tid] = cur + g
+        grads[tid] = _fresh_sum(cur, g)
         owned.add(tid)
 
 

@@ -1,0 +1,3 @@
+"""(placeholder for the control_flow family; filled by the op-surface work)"""
+
+__all__ = []

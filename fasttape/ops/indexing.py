@@ -1,0 +1,3 @@
+"""(placeholder for the indexing family; filled by the op-surface work)"""
+
+__all__ = []

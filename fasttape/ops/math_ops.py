@@ -1,0 +1,3 @@
+"""(placeholder for the math_ops family; filled by the op-surface work)"""
+
+__all__ = []

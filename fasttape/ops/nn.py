@@ -1,0 +1,3 @@
+"""(placeholder for the nn family; filled by the op-surface work)"""
+
+__all__ = []
