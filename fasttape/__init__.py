@@ -18,7 +18,7 @@ from fasttape.dtypes import (
 from fasttape.ops import *  # noqa: F401,F403
 from fasttape.tape import GradientTape, UnconnectedGradients
 from fasttape.tensor_shape import TensorShape
-from fasttape import math, nn, linalg  # noqa: E402  (namespaces over the ops above)
+from fasttape import linalg, math, nn, random  # noqa: E402  (namespaces over the ops)
 
 __version__ = "0.1.0"
 newaxis = None
