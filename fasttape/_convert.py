@@ -218,17 +218,9 @@ def is_tensor(x):
     return isinstance(x, (_TensorLike,)) or hasattr(x, "_as_dense_tensor")
 
 
-def convert_inputs(values):
-    """Convert an op's inputs; non-tensors adopt the dtype of the first tensor among them."""
-    dtype = None
-    for v in values:
-        if isinstance(v, _TensorLike):
-            dtype = v.dtype
-            break
-    else:
-        return tuple(convert_to_tensor(v) for v in values)
-    return tuple(v if isinstance(v, _TensorLike) else convert_to_tensor(v, dtype=dtype)
-                 for v in values)
+# An op's inputs as tensors, non-tensors adopting the first tensor's dtype (compiled:
+# it runs on every op call).
+convert_inputs = _engine.convert_inputs
 
 
 __all__ += ["Tensor", "Variable"]

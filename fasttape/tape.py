@@ -48,6 +48,24 @@ def _check_watchable(x):
                          "tf.Tensor or tf.Variable or ExtensionType.")
 
 
+def _flatten(structure):
+    """(flat list, rebuild function) for a nest; plain cases skip the general nest code."""
+    if isinstance(structure, _TensorLike):
+        return [structure], _first
+    kind = type(structure)
+    if kind is list or kind is tuple:
+        for x in structure:
+            if not isinstance(x, _TensorLike):
+                break
+        else:
+            return list(structure), (list if kind is list else tuple)
+    return nest.flatten(structure), lambda flat: nest.pack_sequence_as(structure, flat)
+
+
+def _first(flat):
+    return flat[0]
+
+
 def _source_id(x, what):
     if isinstance(x, Variable):
         return _engine.variable_id(x)
@@ -204,16 +222,16 @@ class GradientTape:
         unconnected = _unconnected(unconnected_gradients)
         self._begin_use()
         try:
-            flat_sources = nest.flatten(sources)
+            flat_sources, rebuild = _flatten(sources)
             targets, seeds = self._targets_and_seeds(target, output_gradients)
             grads = self._sweep(targets, seeds, flat_sources)
             results = [_finish(g, s, unconnected) for g, s in zip(grads, flat_sources)]
         finally:
             self._end_use()
-        return nest.pack_sequence_as(sources, results)
+        return rebuild(results)
 
     def _targets_and_seeds(self, target, output_gradients):
-        flat_targets = nest.flatten(target)
+        flat_targets = _flatten(target)[0]
         for t in flat_targets:
             _source_id(t, "target")
         targets = [_engine.read(t) for t in flat_targets]
@@ -363,12 +381,25 @@ def _align_weights(target, output_gradients, n_targets):
     return weights + [None] * (n_targets - len(weights))
 
 
+_ONES = {}
+
+
+def _ones(shape, np_dtype, recorded):
+    """A read-only array of ones (or its Tensor), cached: seeds are never written."""
+    key = (shape, np_dtype)
+    ones = _ONES.get(key)
+    if ones is None:
+        if len(_ONES) > 256:
+            _ONES.clear()
+        ones = _ONES[key] = _engine.wrap(np.ones(shape, np_dtype))
+    return ones if recorded else ones._value
+
+
 def _seed(target, weight, recorded):
     """The upstream gradient of one target: ones, or its weight broadcast to it."""
-    shape, dtype = tuple(target.shape), target.dtype
     if weight is None:
-        seed = np.ones(shape, dtype.as_numpy_dtype)
-        return _engine.wrap(seed) if recorded else seed
+        return _ones(target._value.shape, target._value.dtype, recorded)
+    shape, dtype = tuple(target.shape), target.dtype
     w = convert_to_tensor(weight)
     if w.dtype != dtype:
         raise errors.InvalidArgumentError(
@@ -390,7 +421,9 @@ def _seed(target, weight, recorded):
 def _finish(g, source, unconnected):
     """A sweep result as the gradient of `source`: right type, shape and dtype."""
     dtype = source.dtype
-    if g is None or not dtype.is_floating:
+    # A non-float source gets a gradient only when it is a target itself (TF returns
+    # the seed, e.g. int32 ones); no recorded op leads to it.
+    if g is None:
         if unconnected is UnconnectedGradients.ZERO:
             return _engine.wrap(np.zeros(tuple(source.shape), dtype.as_numpy_dtype))
         return None

@@ -50,8 +50,9 @@ def defop(forward=None, *, name=None, float_only=False, same_dtype=True, broadca
                                broadcasts=broadcasts, fused=fused, public=public)
     op_name = name or forward.__name__
     tensors, variadic, attrs = _split_signature(forward)
-    fused_forward = _kernels.FORWARD.get(fused, -1) if fused else -1
-    if fused and fused not in _kernels.FORWARD and fused not in _kernels.BACKWARD:
+    kernels = _kernel_tables(len(tensors))
+    fused_forward = kernels[0].get(fused, -1) if fused else -1
+    if fused and fused not in kernels[0] and fused not in kernels[1]:
         raise LookupError(f"{op_name}: no fused kernel named {fused!r}")
     op = _engine.OpDef(op_name, forward, -1 if variadic else len(tensors),
                        float_only=float_only, same_dtype=same_dtype, broadcasts=broadcasts,
@@ -106,13 +107,21 @@ def _set_rule(op, rule, tensors, variadic, attrs, fused):
             raise TypeError(f"{op.name}: rule parameter {p!r} is neither an input, 'ans', "
                             f"an attribute nor 'needs'")
     fused_backward = -1
-    if fused in _kernels.BACKWARD:
-        fused_backward, operand = _kernels.BACKWARD[fused]
-        if reads != [operand]:
-            raise TypeError(f"{op.name}: the fused kernel reads {operand!r}, so the rule "
+    backward = _kernel_tables(len(tensors))[1]
+    if fused in backward:
+        fused_backward, operands = backward[fused]
+        if reads != list(operands):
+            raise TypeError(f"{op.name}: the fused kernel reads {list(operands)}, so the rule "
                             f"must read exactly that, not {reads}")
     op.set_rule(rule, spec, wants_needs, fused_backward)
     return rule
+
+
+def _kernel_tables(n_in):
+    """(forward kernels {name: index}, backward kernels {name: (index, operands)})."""
+    if n_in == 2:
+        return ({k: v[0] for k, v in _kernels.BINARY.items()}, _kernels.BINARY)
+    return (_kernels.FORWARD, {k: (i, (operand,)) for k, (i, operand) in _kernels.BACKWARD.items()})
 
 
 def _make_public(op, forward, tensors, variadic, attrs):

@@ -41,7 +41,7 @@ def _check_int_divisor(x, y):
 
 # --- arithmetic ---------------------------------------------------------------------
 
-@defop(broadcasts=True)
+@defop(broadcasts=True, fused="add")
 def add(x, y):
     """x + y, elementwise with broadcasting."""
     return np.add(x, y)
@@ -52,7 +52,7 @@ def _add_vjp(g):
     return g, g
 
 
-@defop(broadcasts=True)
+@defop(broadcasts=True, fused="subtract")
 def subtract(x, y):
     """x - y, elementwise with broadcasting."""
     return np.subtract(x, y)
@@ -63,7 +63,7 @@ def _subtract_vjp(g, needs):
     return g, (-g if needs[1] else None)
 
 
-@defop(broadcasts=True)
+@defop(broadcasts=True, fused="multiply")
 def multiply(x, y):
     """x * y, elementwise with broadcasting."""
     return np.multiply(x, y)
@@ -74,7 +74,7 @@ def _multiply_vjp(g, x, y, needs):
     return (g * y if needs[0] else None), (g * x if needs[1] else None)
 
 
-@defop(broadcasts=True)
+@defop(broadcasts=True, fused="truediv")
 def truediv(x, y):
     """x / y; integer inputs give float64 (int32 / int32), as in TF."""
     return np.true_divide(x, y)

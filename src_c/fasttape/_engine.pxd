@@ -24,11 +24,11 @@ cdef class _TensorLike:
 
 cdef class Tensor(_TensorLike):
     cdef readonly cnp.ndarray _value
-    cdef readonly tensor_id_t _id
+    cdef readonly object _id          # a Python int: dict keys without boxing
 
 cdef class Variable(_TensorLike):
     cdef cnp.ndarray _value
-    cdef tensor_id_t _id
+    cdef object _id
     cdef bint _trainable
     cdef str _name
     cdef Tensor _snapshot

@@ -31,12 +31,15 @@
 cimport cython
 cimport numpy as cnp
 from cpython.dict cimport PyDict_GetItem
+from cpython.pythread cimport PyThread_get_thread_ident
 from cpython.ref cimport PyObject
 from libc.stdint cimport int32_t, int64_t
 from libc.stdlib cimport free, realloc
 from libc.string cimport memset
 
-from fasttape._kernels cimport run_backward, run_forward
+from fasttape._kernels cimport (
+    run_backward, run_backward_binary, run_forward, run_forward_binary,
+)
 from fasttape._types cimport node_t, tensor_id_t
 
 import operator
@@ -50,13 +53,15 @@ from fasttape.tensor_shape import TensorShape
 
 cnp.import_array()
 
+cdef Py_ssize_t SMALL_FORWARD = 2048   # the fused forward kernels' size limit
+
 # --- ids and the per-thread tape stack ----------------------------------------------------
 
 cdef tensor_id_t _next_id = 1
 cdef Py_ssize_t _n_recording = 0      # tapes recording, all threads together
 
 
-cdef inline tensor_id_t new_id() noexcept:
+cdef inline object new_id():
     global _next_id
     _next_id += 1
     return _next_id - 1
@@ -70,24 +75,36 @@ class _ThreadTapes(threading.local):
 _thread = _ThreadTapes()
 
 
+# The last thread's stack, so that the common case (one thread) skips the
+# threading.local lookup. Any push or pop invalidates it.
+cdef unsigned long _cached_thread = 0
+cdef list _cached_active = None
+
+
 cdef inline list _active_tapes():
     """The tapes recording in this thread, or None when no tape records anywhere."""
+    global _cached_thread, _cached_active
     if _n_recording == 0:
         return None
-    cdef list active = _thread.active
-    return active if active else None
+    cdef unsigned long ident = PyThread_get_thread_ident()
+    if ident != _cached_thread or _cached_active is None:
+        _cached_active = _thread.active
+        _cached_thread = ident
+    return _cached_active if _cached_active else None
 
 
 def push_tape(_Tape tape):
     """Make `tape` record in this thread (GradientTape.__enter__)."""
-    global _n_recording
+    global _n_recording, _cached_active
     _thread.active.append(tape)
     _n_recording += 1
+    _cached_active = None
 
 
 def pop_tape(_Tape tape):
     """Stop `tape` recording in this thread (exit, stop_recording, gradient)."""
-    global _n_recording
+    global _n_recording, _cached_active
+    _cached_active = None
     cdef list active = _thread.active
     for i in range(len(active) - 1, -1, -1):
         if active[i] is tape:
@@ -194,11 +211,11 @@ cdef inline cnp.ndarray _freeze(object value):
     return a
 
 
-cdef inline Tensor make_tensor(object value, tensor_id_t tid=0):
+cdef inline Tensor make_tensor(object value, object tid=None):
     """Wrap an array (or numpy scalar) as a Tensor; `value` must not be written later."""
     cdef Tensor t = Tensor.__new__(Tensor)
     t._value = _freeze(value)
-    t._id = tid if tid else new_id()
+    t._id = new_id() if tid is None else tid
     return t
 
 
@@ -239,9 +256,51 @@ cdef str _dtype_name(cnp.ndarray a):
     return _dtypes.from_numpy(a.dtype).name
 
 
+# 0-d constants for Python numbers met as operands (`x * 0.5`), per float dtype. Zeros
+# (0.0 == -0.0) and nan (never equal to itself) are left out; the caches are bounded.
+cdef dict _f32_scalars = {}
+cdef dict _f64_scalars = {}
+cdef Py_ssize_t MAX_CACHED_SCALARS = 4096
+
+
 cdef Tensor _operand(object value, cnp.ndarray like):
     """Convert a non-tensor operand to the dtype of the tensor it meets (TF's rule)."""
+    cdef int type_num = cnp.PyArray_TYPE(like)
+    cdef dict cache
+    cdef PyObject* hit
+    cdef Tensor t
+    if (type(value) is float or type(value) is int) and (
+            type_num == cnp.NPY_FLOAT32 or type_num == cnp.NPY_FLOAT64) and value:
+        cache = _f32_scalars if type_num == cnp.NPY_FLOAT32 else _f64_scalars
+        hit = PyDict_GetItem(cache, value)
+        if hit != NULL:
+            return <Tensor>hit
+        t = make_tensor(np.array(value, dtype=like.dtype))
+        if value == value:
+            if len(cache) >= MAX_CACHED_SCALARS:
+                cache.clear()
+            cache[value] = t
+        return t
     return _convert_to_tensor(value, dtype=_dtypes.from_numpy(like.dtype))
+
+
+cpdef tuple convert_inputs(tuple values):
+    """An op's inputs as tensors: non-tensors adopt the dtype of the first tensor among
+    them (`f32 + 2` is float32), or TF's defaults when there is none."""
+    cdef object v, first = None
+    cdef bint all_tensors = True
+    for v in values:
+        if isinstance(v, _TensorLike):
+            if first is None:
+                first = v
+        else:
+            all_tensors = False
+    if all_tensors:
+        return values
+    if first is None:
+        return tuple([_convert_to_tensor(v) for v in values])
+    cdef cnp.ndarray like = (<_TensorLike>first)._array()
+    return tuple([v if isinstance(v, _TensorLike) else _operand(v, like) for v in values])
 
 
 cdef object _binary(str opname, object a, object b):
@@ -689,12 +748,21 @@ cpdef object apply(OpDef op, tuple inputs, tuple attrs):
         elif op.same_dtype and cnp.PyArray_TYPE(a) != cnp.PyArray_TYPE(first):
             _dtype_error(op, k, first, a)
 
-    cdef object value
-    if op.fused_forward >= 0 and n == 1 and cnp.PyArray_SIZE(first) <= 2048 \
-            and _is_floating(first) and cnp.PyArray_TYPE(first) != cnp.NPY_FLOAT16:
-        value = run_forward(op.fused_forward, first)
-    else:
-        value = op.forward(*arrays, *attrs)
+    cdef object value = None
+    if op.fused_forward >= 0:
+        if n == 1:
+            if cnp.PyArray_SIZE(first) <= SMALL_FORWARD and (
+                    cnp.PyArray_TYPE(first) == cnp.NPY_FLOAT32
+                    or cnp.PyArray_TYPE(first) == cnp.NPY_FLOAT64):
+                value = run_forward(op.fused_forward, first)
+        else:
+            value = run_forward_binary(op.fused_forward, first, <cnp.ndarray>arrays[1])
+    if value is None:
+        try:
+            value = op.forward(*arrays, *attrs)
+        except ValueError as exc:
+            # numpy's broadcasting and shape errors are TF's InvalidArgumentError
+            raise _errors.InvalidArgumentError(f"{exc} [Op:{op.name}]") from None
     cdef Tensor out = make_tensor(value)
     if _n_recording:
         _record(op, tensors, out, attrs)
@@ -743,12 +811,21 @@ cdef void _record(OpDef op, list tensors, Tensor out, tuple attrs) except *:
         tape.add_node(op, tensors, out, saved, in_shapes)
 
 
+cdef inline bint _same_shape(cnp.ndarray a, cnp.ndarray b) noexcept:
+    cdef int k, nd = cnp.PyArray_NDIM(a)
+    if nd != cnp.PyArray_NDIM(b):
+        return False
+    for k in range(nd):
+        if cnp.PyArray_DIM(a, k) != cnp.PyArray_DIM(b, k):
+            return False
+    return True
+
+
 cdef object _broadcast_shapes(list tensors, Tensor out):
     """The input shapes of a broadcasting node, or None when none was broadcast."""
-    cdef tuple out_shape = shape_of(out._value)
     cdef Tensor t
     for t in tensors:
-        if shape_of(t._value) != out_shape:
+        if not _same_shape(t._value, out._value):
             return tuple([shape_of(t._value) for t in tensors])
     return None
 
@@ -837,11 +914,11 @@ cdef class _Tape:
         node.op = op.code
         node.n_in = <int32_t>n
         node.in_start = self.n_edges
-        node.out_id = out._id
+        node.out_id = <tensor_id_t>out._id
         for k in range(n):
             t = <Tensor>tensors[k]
             e = self.n_edges + k
-            self.in_ids[e] = t._id
+            self.in_ids[e] = <tensor_id_t>t._id
             ref = PyDict_GetItem(self.tracked, t._id)
             if ref == NULL or not _is_floating(t._value):
                 self.in_refs[e] = REF_CONSTANT
@@ -980,8 +1057,12 @@ cdef object _call_rule(OpDef op, object g, tuple saved, list needs, bint recorde
     cdef object res
     if not recorded:
         if op.fused_backward >= 0:
-            return (run_backward(op.fused_backward, <cnp.ndarray?>g,
-                                 (<Tensor>saved[0])._value),)
+            if op.n_in == 1:
+                return (run_backward(op.fused_backward, <cnp.ndarray?>g,
+                                     (<Tensor>saved[0])._value),)
+            res = run_backward_binary(op.fused_backward, <cnp.ndarray?>g, saved)
+            if res is not None:
+                return res
         g = make_tensor(g)
     if op.rule is None:
         raise LookupError(f"No gradient defined for operation '{op.name}'")

@@ -33,7 +33,7 @@ ctypedef void (*kernel32_t)(const float* g, const float* s, float* out, Py_ssize
 ctypedef void (*kernel64_t)(const double* g, const double* s, double* out, Py_ssize_t n) noexcept nogil
 
 cdef Py_ssize_t NOGIL_MIN_SIZE = 1 << 15
-SMALL_FORWARD = 2048
+cdef Py_ssize_t SMALL_FORWARD = 2048
 
 
 # --- scalar maths over real_t ------------------------------------------------------
@@ -221,11 +221,82 @@ cdef void fwd_square(const real_t* x, const real_t* unused, real_t* y, Py_ssize_
         y[i] = x[i] * x[i]
 
 
+# --- binary kernels (small arrays, no broadcasting but a scalar operand) ---------------
+# Forward: out[i] = a[i * sa] op b[i * sb], with a stride of 0 for a 0-d operand.
+
+cdef void fwd_add(const real_t* a, const real_t* b, real_t* out, Py_ssize_t n,
+                  Py_ssize_t sa, Py_ssize_t sb) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(n):
+        out[i] = a[i * sa] + b[i * sb]
+
+cdef void fwd_subtract(const real_t* a, const real_t* b, real_t* out, Py_ssize_t n,
+                       Py_ssize_t sa, Py_ssize_t sb) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(n):
+        out[i] = a[i * sa] - b[i * sb]
+
+cdef void fwd_multiply(const real_t* a, const real_t* b, real_t* out, Py_ssize_t n,
+                       Py_ssize_t sa, Py_ssize_t sb) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(n):
+        out[i] = a[i * sa] * b[i * sb]
+
+cdef void fwd_truediv(const real_t* a, const real_t* b, real_t* out, Py_ssize_t n,
+                      Py_ssize_t sa, Py_ssize_t sb) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(n):
+        out[i] = a[i * sa] / b[i * sb]
+
+# Backward of the binary ops whose rule reads both operands (add and subtract read
+# nothing and need no kernel): (ga, gb) from g, a, b of one size.
+
+cdef void bwd_multiply(const real_t* g, const real_t* a, const real_t* b, real_t* ga,
+                       real_t* gb, Py_ssize_t n) noexcept nogil:
+    # d(ab) = b da + a db
+    cdef Py_ssize_t i
+    for i in range(n):
+        ga[i] = g[i] * b[i]
+        gb[i] = g[i] * a[i]
+
+cdef void bwd_truediv(const real_t* g, const real_t* a, const real_t* b, real_t* ga,
+                      real_t* gb, Py_ssize_t n) noexcept nogil:
+    # d(a/b) = da / b - a db / b^2, in the rule's order of operations
+    cdef Py_ssize_t i
+    for i in range(n):
+        ga[i] = g[i] / b[i]
+        gb[i] = -g[i] * a[i] / b[i] / b[i]
+
+
 # --- the tables: (name, float32 kernel, float64 kernel) in one order ------------------
 
 cdef enum:
     N_BACKWARD = 14
     N_FORWARD = 11
+
+ctypedef void (*binary32_t)(const float* a, const float* b, float* out, Py_ssize_t n,
+                            Py_ssize_t sa, Py_ssize_t sb) noexcept nogil
+ctypedef void (*binary64_t)(const double* a, const double* b, double* out, Py_ssize_t n,
+                            Py_ssize_t sa, Py_ssize_t sb) noexcept nogil
+ctypedef void (*binary_bwd32_t)(const float* g, const float* a, const float* b, float* ga,
+                                float* gb, Py_ssize_t n) noexcept nogil
+ctypedef void (*binary_bwd64_t)(const double* g, const double* a, const double* b, double* ga,
+                                double* gb, Py_ssize_t n) noexcept nogil
+
+cdef binary32_t BIN_FWD32[4]
+cdef binary64_t BIN_FWD64[4]
+cdef binary_bwd32_t BIN_BWD32[4]
+cdef binary_bwd64_t BIN_BWD64[4]
+BIN_FWD32[0] = fwd_add[float];       BIN_FWD64[0] = fwd_add[double]
+BIN_FWD32[1] = fwd_subtract[float];  BIN_FWD64[1] = fwd_subtract[double]
+BIN_FWD32[2] = fwd_multiply[float];  BIN_FWD64[2] = fwd_multiply[double]
+BIN_FWD32[3] = fwd_truediv[float];   BIN_FWD64[3] = fwd_truediv[double]
+BIN_BWD32[2] = bwd_multiply[float];  BIN_BWD64[2] = bwd_multiply[double]
+BIN_BWD32[3] = bwd_truediv[float];   BIN_BWD64[3] = bwd_truediv[double]
+
+# Binary ops: name -> (index, what the backward reads). add/subtract read nothing.
+BINARY = {"add": (0, ()), "subtract": (1, ()), "multiply": (2, ("x", "y")),
+          "truediv": (3, ("x", "y"))}
 
 cdef kernel32_t BWD32[N_BACKWARD]
 cdef kernel64_t BWD64[N_BACKWARD]
@@ -323,6 +394,113 @@ cdef cnp.ndarray run_forward(int kernel, cnp.ndarray x):
     if not 0 <= kernel < N_FORWARD or FWD32[kernel] == NULL:
         raise LookupError(f"no forward kernel {kernel}")
     return _run(FWD32[kernel], FWD64[kernel], x, None)
+
+
+cdef inline bint _same_shape(cnp.ndarray a, cnp.ndarray b) noexcept:
+    cdef int k, nd = cnp.PyArray_NDIM(a)
+    if nd != cnp.PyArray_NDIM(b):
+        return False
+    for k in range(nd):
+        if cnp.PyArray_DIM(a, k) != cnp.PyArray_DIM(b, k):
+            return False
+    return True
+
+
+cdef object run_forward_binary(int kernel, cnp.ndarray a, cnp.ndarray b):
+    """a op b for small float arrays of one shape (or one 0-d operand); None otherwise."""
+    cdef int type_num = cnp.PyArray_TYPE(a)
+    if (type_num != cnp.NPY_FLOAT32 and type_num != cnp.NPY_FLOAT64) \
+            or cnp.PyArray_TYPE(b) != type_num \
+            or not cnp.PyArray_IS_C_CONTIGUOUS(a) or not cnp.PyArray_IS_C_CONTIGUOUS(b):
+        return None
+    cdef Py_ssize_t sa = 1, sb = 1
+    cdef cnp.ndarray shape_of = a
+    if not _same_shape(a, b):
+        if cnp.PyArray_NDIM(b) == 0:
+            sb = 0
+        elif cnp.PyArray_NDIM(a) == 0:
+            sa = 0
+            shape_of = b
+        else:
+            return None
+    cdef Py_ssize_t n = cnp.PyArray_SIZE(shape_of)
+    if n > SMALL_FORWARD:
+        return None
+    cdef cnp.ndarray out = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(shape_of),
+                                             cnp.PyArray_DIMS(shape_of), type_num, 0)
+    if n == 0:
+        return out
+    if type_num == cnp.NPY_FLOAT32:
+        BIN_FWD32[kernel](<const float*>cnp.PyArray_DATA(a), <const float*>cnp.PyArray_DATA(b),
+                          <float*>cnp.PyArray_DATA(out), n, sa, sb)
+    else:
+        BIN_FWD64[kernel](<const double*>cnp.PyArray_DATA(a),
+                          <const double*>cnp.PyArray_DATA(b),
+                          <double*>cnp.PyArray_DATA(out), n, sa, sb)
+    return out
+
+
+cdef object run_backward_binary(int kernel, cnp.ndarray g, tuple saved):
+    """(ga, gb) of a binary op for an un-broadcast node; None when the rule must run."""
+    if kernel == 0:                  # add: d(a+b) = da + db
+        return (g, g)
+    cdef cnp.ndarray neg
+    if kernel == 1:                  # subtract: d(a-b) = da - db
+        neg = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(g), cnp.PyArray_DIMS(g), cnp.PyArray_TYPE(g), 0)
+        np.negative(g, out=neg)
+        return (g, neg)
+    cdef cnp.ndarray a = <cnp.ndarray?>saved[0]._value
+    cdef cnp.ndarray b = <cnp.ndarray?>saved[1]._value
+    cdef int type_num = cnp.PyArray_TYPE(g)
+    cdef Py_ssize_t n = cnp.PyArray_SIZE(g)
+    if (type_num != cnp.NPY_FLOAT32 and type_num != cnp.NPY_FLOAT64) \
+            or cnp.PyArray_TYPE(a) != type_num or cnp.PyArray_TYPE(b) != type_num \
+            or cnp.PyArray_SIZE(a) != n or cnp.PyArray_SIZE(b) != n \
+            or not (cnp.PyArray_IS_C_CONTIGUOUS(g) and cnp.PyArray_IS_C_CONTIGUOUS(a)
+                    and cnp.PyArray_IS_C_CONTIGUOUS(b)):
+        return None
+    cdef int nd = cnp.PyArray_NDIM(g)
+    cdef cnp.ndarray ga = cnp.PyArray_EMPTY(nd, cnp.PyArray_DIMS(g), type_num, 0)
+    cdef cnp.ndarray gb = cnp.PyArray_EMPTY(nd, cnp.PyArray_DIMS(g), type_num, 0)
+    if n == 0:
+        return (ga, gb)
+    if type_num == cnp.NPY_FLOAT32:
+        if n >= NOGIL_MIN_SIZE:
+            with nogil:
+                BIN_BWD32[kernel](<const float*>cnp.PyArray_DATA(g),
+                                  <const float*>cnp.PyArray_DATA(a),
+                                  <const float*>cnp.PyArray_DATA(b),
+                                  <float*>cnp.PyArray_DATA(ga), <float*>cnp.PyArray_DATA(gb), n)
+        else:
+            BIN_BWD32[kernel](<const float*>cnp.PyArray_DATA(g),
+                              <const float*>cnp.PyArray_DATA(a),
+                              <const float*>cnp.PyArray_DATA(b),
+                              <float*>cnp.PyArray_DATA(ga), <float*>cnp.PyArray_DATA(gb), n)
+    else:
+        if n >= NOGIL_MIN_SIZE:
+            with nogil:
+                BIN_BWD64[kernel](<const double*>cnp.PyArray_DATA(g),
+                                  <const double*>cnp.PyArray_DATA(a),
+                                  <const double*>cnp.PyArray_DATA(b),
+                                  <double*>cnp.PyArray_DATA(ga), <double*>cnp.PyArray_DATA(gb),
+                                  n)
+        else:
+            BIN_BWD64[kernel](<const double*>cnp.PyArray_DATA(g),
+                              <const double*>cnp.PyArray_DATA(a),
+                              <const double*>cnp.PyArray_DATA(b),
+                              <double*>cnp.PyArray_DATA(ga), <double*>cnp.PyArray_DATA(gb), n)
+    return (ga, gb)
+
+
+def binary_forward(name, a, b):
+    """Run the binary forward kernel `name` (None where it does not apply)."""
+    return run_forward_binary(BINARY[name][0], np.asarray(a), np.asarray(b))
+
+
+def binary_backward(name, g, a, b):
+    """Run the binary backward kernel `name` (None where the rule must run instead)."""
+    from fasttape import constant
+    return run_backward_binary(BINARY[name][0], np.asarray(g), (constant(a), constant(b)))
 
 
 def backward(name, g, saved):
