@@ -249,12 +249,18 @@ class GradientTape:
                  parallel_iterations=None, experimental_use_pfor=True):
         """The jacobian of `target` w.r.t. each source: shape target.shape + source.shape.
 
+        All rows come from one reverse sweep over a stack of one-hot seeds (rules that
+        cannot take stacked cotangents run per row, for their node only), so the cost
+        is close to a few gradients rather than one gradient per output element.
+
         Args:
             target: one Tensor or Variable.
             sources: a Tensor or Variable, or a nest of them.
             unconnected_gradients: as for `gradient` (zeros have the jacobian's shape).
-            parallel_iterations: accepted for compatibility; no effect on the result.
-            experimental_use_pfor: accepted; False needs a persistent tape, as in TF.
+            parallel_iterations: how many rows one sweep carries at most (default: as
+                many as fit a memory budget). The result does not depend on it.
+            experimental_use_pfor: False computes the rows one sweep at a time, as TF's
+                loop does (needs a persistent tape, as in TF); same result.
 
         Raises:
             RuntimeError: as `gradient`, or `experimental_use_pfor=False` on a
@@ -270,25 +276,26 @@ class GradientTape:
                             f"{type(target).__name__}")
         self._begin_use()
         try:
-            flat_sources = nest.flatten(sources)
+            flat_sources, rebuild = _flatten(sources)
             target_t = _engine.read(target)
-            out_shape = tuple(target_t.shape)
-            blocks = self._jacobian_rows(target_t, flat_sources, np.prod(out_shape, dtype=int),
-                                         lambda i: _one_hot(target_t, i))
-            results = []
-            for block, src in zip(blocks, flat_sources):
-                shape = out_shape + tuple(src.shape)
-                results.append(_finish_jacobian(block, src, shape, unconnected))
+            out_shape = target_t._value.shape
+            n_out = int(np.prod(out_shape, dtype=np.int64))
+            seeds = np.eye(n_out, dtype=target_t._value.dtype).reshape((n_out,) + out_shape)
+            blocks = self._vjp_rows(target_t, seeds, flat_sources, experimental_use_pfor,
+                                    parallel_iterations)
+            results = [_finish_jacobian(block, src, out_shape + tuple(src.shape), unconnected)
+                       for block, src in zip(blocks, flat_sources)]
         finally:
             self._end_use()
-        return nest.pack_sequence_as(sources, results)
+        return rebuild(results)
 
     def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
                        parallel_iterations=None, experimental_use_pfor=True):
         """Per-example jacobians: entry i is the jacobian of target[i] w.r.t. source[i].
 
         The result has shape [batch] + target.shape[1:] + source.shape[1:]; a source the
-        target does not depend on gives zeros (never None), as in TF.
+        target does not depend on gives zeros (never None), as in TF. Examples are
+        assumed independent (row i of the target depends on row i of the source only).
 
         Raises:
             ValueError: target or source of rank < 2, or different batch sizes.
@@ -311,52 +318,86 @@ class GradientTape:
         self._begin_use()
         try:
             target_t = _engine.read(target)
-            inner = int(np.prod(t_shape[1:], dtype=int))
-            (block,) = self._jacobian_rows(target_t, [source], inner,
-                                           lambda j: _batch_one_hot(target_t, j))
+            batch, inner = t_shape[0], int(np.prod(t_shape[1:], dtype=np.int64))
+            # seed j: ones at element j of every example
+            eye = np.eye(inner, dtype=target_t._value.dtype)[:, None, :]
+            seeds = np.broadcast_to(eye, (inner, batch, inner)).reshape((inner,) + t_shape)
+            (block,) = self._vjp_rows(target_t, seeds, [source], experimental_use_pfor,
+                                      parallel_iterations)
         finally:
             self._end_use()
-        dtype = source.dtype.as_numpy_dtype
+        shape = t_shape + s_shape[1:]
         if block is None:
-            return _engine.wrap(np.zeros(t_shape + s_shape[1:], dtype=dtype))
-        # block: [inner, batch, *source.shape[1:]] -> [batch, *target.shape[1:], *source[1:]]
-        block = np.moveaxis(block, 1, 0).reshape(t_shape + s_shape[1:])
-        return _engine.wrap(np.asarray(block, dtype=dtype, order="C"))
+            return _engine.wrap(np.zeros(shape, source.dtype.as_numpy_dtype))
+        if isinstance(block, Tensor):        # recorded: keep the rearrangement on the tape
+            from fasttape.ops import reshape, transpose
+            rows = reshape(block, (inner, batch, -1))
+            return reshape(transpose(rows, (1, 0, 2)), shape)
+        rows = block.reshape(inner, batch, -1).transpose(1, 0, 2)
+        return _engine.wrap(np.asarray(rows.reshape(shape), order="C"))
 
-    def _jacobian_rows(self, target, flat_sources, n_rows, seed_for):
-        """Stack one reverse sweep per seed row; None for sources no row reaches."""
-        rows = [[] for _ in flat_sources]
-        connected = [False] * len(flat_sources)
-        recorded = _engine.any_recording()
-        for i in range(int(n_rows)):
-            seed = seed_for(i)
-            grads = self._sweep([target], [_engine.wrap(seed) if recorded else seed],
-                                flat_sources, retain=True)
+    def _vjp_rows(self, target, seeds, flat_sources, vectorize, chunk):
+        """For each source, the stacked VJPs of `target` with each row of `seeds`:
+        an array [rows, *source.shape], or None when no row reaches the source."""
+        rows, sources = seeds.shape[0], flat_sources
+        if _engine.any_recording():
+            return self._recorded_rows(target, seeds, sources)
+        if not vectorize:
+            per_row = [self._sweep([target], [seed], sources, retain=True) for seed in seeds]
+            return [_stack_rows([r[k] for r in per_row], src) for k, src in enumerate(sources)]
+        widest = max([int(np.prod(seeds.shape[1:], dtype=np.int64))] +
+                     [int(np.prod(src.shape, dtype=np.int64)) for src in sources])
+        step = int(chunk) if chunk else max(1, _ROW_BUDGET // max(widest, 1))
+        blocks = [[] for _ in sources]
+        for start in range(0, rows, step):
+            part = np.asarray(seeds[start:start + step], order="C")
+            grads = self._tape.sweep([target], [part], [_source_id(s, "source") for s in sources],
+                                     True, True)
             for k, g in enumerate(grads):
-                rows[k].append(g)
-                connected[k] = connected[k] or g is not None
-        blocks = []
-        for k, src in enumerate(flat_sources):
-            if not connected[k] or not src.dtype.is_floating:
-                blocks.append(None)
+                blocks[k].append(g)
+        out = []
+        for k, src in enumerate(sources):
+            if not src.dtype.is_floating or all(g is None for g in blocks[k]):
+                out.append(None)
                 continue
-            dense = [np.zeros(tuple(src.shape), src.dtype.as_numpy_dtype) if g is None
-                     else np.asarray(g) for g in rows[k]]
-            blocks.append(np.stack(dense) if dense else
-                          np.zeros((0,) + tuple(src.shape), src.dtype.as_numpy_dtype))
-        return blocks
+            zeros = np.zeros(tuple(src.shape), src.dtype.as_numpy_dtype)
+            parts = [np.broadcast_to(zeros, (len(seeds[i:i + step]),) + zeros.shape)
+                     if g is None else np.asarray(g) for i, g in zip(range(0, rows, step),
+                                                                    blocks[k])]
+            out.append(np.concatenate(parts) if parts else
+                       np.zeros((0,) + zeros.shape, zeros.dtype))
+        return out
+
+    def _recorded_rows(self, target, seeds, sources):
+        """Rows one sweep at a time, stacked with recorded ops, so that an outer tape can
+        differentiate the jacobian (third and higher derivatives)."""
+        from fasttape.ops import stack, zeros_like
+
+        per_row = [self._sweep([target], [_engine.wrap(seed)], sources, retain=True)
+                   for seed in seeds]
+        out = []
+        for k, src in enumerate(sources):
+            column = [r[k] for r in per_row]
+            if not src.dtype.is_floating or all(g is None for g in column):
+                out.append(None)
+                continue
+            zero = zeros_like(src)
+            out.append(stack([zero if g is None else g for g in column]) if column else
+                       _engine.wrap(np.zeros((0,) + tuple(src.shape),
+                                             src.dtype.as_numpy_dtype)))
+        return out
 
 
-def _one_hot(target, i):
-    seed = np.zeros(tuple(target.shape), target.dtype.as_numpy_dtype)
-    seed.reshape(-1)[i] = 1
-    return seed
+# Rows times elements that one vectorised jacobian sweep may carry (memory bound).
+_ROW_BUDGET = 1 << 22
 
 
-def _batch_one_hot(target, j):
-    seed = np.zeros(tuple(target.shape), target.dtype.as_numpy_dtype)
-    seed.reshape(seed.shape[0], -1)[:, j] = 1
-    return seed
+def _stack_rows(column, source):
+    if not source.dtype.is_floating or all(g is None for g in column):
+        return None
+    zeros = np.zeros(tuple(source.shape), source.dtype.as_numpy_dtype)
+    dense = [zeros if g is None else np.asarray(g) for g in column]
+    return np.stack(dense) if dense else np.zeros((0,) + zeros.shape, zeros.dtype)
 
 
 def _align_weights(target, output_gradients, n_targets):
@@ -437,4 +478,7 @@ def _finish_jacobian(block, source, shape, unconnected):
         if unconnected is UnconnectedGradients.ZERO:
             return _engine.wrap(np.zeros(shape, source.dtype.as_numpy_dtype))
         return None
+    if isinstance(block, Tensor):
+        from fasttape.ops import reshape
+        return reshape(block, shape)
     return _engine.wrap(np.asarray(block.reshape(shape), order="C"))

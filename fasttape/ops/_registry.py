@@ -22,6 +22,10 @@ An op is declared once, in its family file:
   tape they are recorded and can be differentiated again. Rules of ops declared with
   ``broadcasts=True`` return output-shaped gradients; the engine sums them back to
   each input's shape.
+* ``batches=True`` declares that the rule also works when ``g`` carries an extra
+  leading axis of stacked cotangents (true of rules made of broadcasting elementwise
+  ops and matmul). Vectorised jacobians pass all rows through such rules at once and
+  run any other rule once per row, for that node only.
 * ``fused`` names kernels in fasttape._kernels: a forward kernel for small arrays
   and/or a backward kernel replacing the rule on the first-order path. The backward
   kernel reads one saved operand, which must be the rule's only saved value.
@@ -43,11 +47,12 @@ OPS = _engine.OPS
 
 
 def defop(forward=None, *, name=None, float_only=False, same_dtype=True, broadcasts=False,
-          fused=None, public=True):
+          fused=None, public=True, batches=False):
     """Declare an op from its forward function (a decorator). See the module doc."""
     if forward is None:
         return lambda f: defop(f, name=name, float_only=float_only, same_dtype=same_dtype,
-                               broadcasts=broadcasts, fused=fused, public=public)
+                               broadcasts=broadcasts, fused=fused, public=public,
+                               batches=batches)
     op_name = name or forward.__name__
     tensors, variadic, attrs = _split_signature(forward)
     kernels = _kernel_tables(len(tensors))
@@ -56,7 +61,7 @@ def defop(forward=None, *, name=None, float_only=False, same_dtype=True, broadca
         raise LookupError(f"{op_name}: no fused kernel named {fused!r}")
     op = _engine.OpDef(op_name, forward, -1 if variadic else len(tensors),
                        float_only=float_only, same_dtype=same_dtype, broadcasts=broadcasts,
-                       fused_forward=fused_forward)
+                       fused_forward=fused_forward, batches=batches)
     fn = _make_public(op, forward, tensors, variadic, attrs) if public else _Declared(op)
     fn.op = op
     fn.defvjp = lambda rule: _set_rule(op, rule, tensors, variadic, attrs, fused)

@@ -34,6 +34,12 @@ MATH = [
 NN = ["relu", "sigmoid", "tanh"]
 
 
+def elementwise_op(forward=None, **options):
+    """`defop` for this family. Its rules are made of broadcasting elementwise ops, so
+    they also take a leading axis of stacked cotangents (vectorised jacobians)."""
+    return defop(forward, batches=True, **options)
+
+
 def _check_int_divisor(x, y):
     if y.dtype.kind in "iu" and not np.all(y):
         raise errors.InvalidArgumentError("Integer division by zero")
@@ -41,7 +47,7 @@ def _check_int_divisor(x, y):
 
 # --- arithmetic ---------------------------------------------------------------------
 
-@defop(broadcasts=True, fused="add")
+@elementwise_op(broadcasts=True, fused="add")
 def add(x, y):
     """x + y, elementwise with broadcasting."""
     return np.add(x, y)
@@ -52,7 +58,7 @@ def _add_vjp(g):
     return g, g
 
 
-@defop(broadcasts=True, fused="subtract")
+@elementwise_op(broadcasts=True, fused="subtract")
 def subtract(x, y):
     """x - y, elementwise with broadcasting."""
     return np.subtract(x, y)
@@ -63,7 +69,7 @@ def _subtract_vjp(g, needs):
     return g, (-g if needs[1] else None)
 
 
-@defop(broadcasts=True, fused="multiply")
+@elementwise_op(broadcasts=True, fused="multiply")
 def multiply(x, y):
     """x * y, elementwise with broadcasting."""
     return np.multiply(x, y)
@@ -74,7 +80,7 @@ def _multiply_vjp(g, x, y, needs):
     return (g * y if needs[0] else None), (g * x if needs[1] else None)
 
 
-@defop(broadcasts=True, fused="truediv")
+@elementwise_op(broadcasts=True, fused="truediv")
 def truediv(x, y):
     """x / y; integer inputs give float64 (int32 / int32), as in TF."""
     return np.true_divide(x, y)
@@ -91,7 +97,7 @@ def divide(x, y, name=None):
     return truediv(x, y)
 
 
-@defop(broadcasts=True)
+@elementwise_op(broadcasts=True)
 def floordiv(x, y):
     """floor(x / y); integer division by zero raises InvalidArgumentError. Piecewise
     constant: no gradient path, as in TF."""
@@ -99,7 +105,7 @@ def floordiv(x, y):
     return np.floor_divide(x, y)
 
 
-@defop(broadcasts=True)
+@elementwise_op(broadcasts=True)
 def floormod(x, y):
     """x - floor(x / y) * y, with the sign of y (Python's %)."""
     _check_int_divisor(x, y)
@@ -114,7 +120,7 @@ def _floormod_vjp(g, x, y, needs):
 mod = floormod
 
 
-@defop(broadcasts=True, name="pow")
+@elementwise_op(broadcasts=True, name="pow")
 def pow(x, y):  # noqa: A001 - TF's name
     """x ** y; integers to negative integer powers raise InvalidArgumentError."""
     if x.dtype.kind in "iu" and y.dtype.kind in "iu" and np.any(y < 0):
@@ -133,7 +139,7 @@ def _pow_vjp(g, x, y, ans, needs):
     return gx, gy
 
 
-@defop
+@elementwise_op
 def negative(x):
     """-x."""
     return np.negative(x)
@@ -144,7 +150,7 @@ def _negative_vjp(g):
     return -g
 
 
-@defop(fused="square")
+@elementwise_op(fused="square")
 def square(x):
     """x * x."""
     return np.square(x)
@@ -160,7 +166,7 @@ def _zero_where_g_zero(g, value):
     return where(equal(g, 0), zeros_like(value), value)
 
 
-@defop(float_only=True, fused="sqrt")
+@elementwise_op(float_only=True, fused="sqrt")
 def sqrt(x):
     """Square root; nan below 0."""
     return np.sqrt(x)
@@ -171,7 +177,7 @@ def _sqrt_vjp(g, ans):
     return _zero_where_g_zero(g, g * 0.5 / ans)
 
 
-@defop(float_only=True, fused="rsqrt")
+@elementwise_op(float_only=True, fused="rsqrt")
 def rsqrt(x):
     """1 / sqrt(x)."""
     return 1 / np.sqrt(x)
@@ -182,7 +188,7 @@ def _rsqrt_vjp(g, ans):
     return _zero_where_g_zero(g, g * -0.5 * (ans * ans * ans))
 
 
-@defop(fused="reciprocal")
+@elementwise_op(fused="reciprocal")
 def reciprocal(x):
     """1 / x."""
     return np.reciprocal(x) if x.dtype.kind in "fc" else np.true_divide(1, x).astype(x.dtype)
@@ -193,7 +199,7 @@ def _reciprocal_vjp(g, ans):
     return _zero_where_g_zero(g, -g * (ans * ans))
 
 
-@defop(float_only=True, fused="exp")
+@elementwise_op(float_only=True, fused="exp")
 def exp(x):
     """e ** x."""
     return np.exp(x)
@@ -204,7 +210,7 @@ def _exp_vjp(g, ans):
     return g * ans
 
 
-@defop(float_only=True, fused="expm1")
+@elementwise_op(float_only=True, fused="expm1")
 def expm1(x):
     """e ** x - 1, accurate near 0."""
     return np.expm1(x)
@@ -215,7 +221,7 @@ def _expm1_vjp(g, ans):
     return g * (ans + 1)
 
 
-@defop(float_only=True, fused="log")
+@elementwise_op(float_only=True, fused="log")
 def log(x):
     """Natural logarithm."""
     return np.log(x)
@@ -226,7 +232,7 @@ def _log_vjp(g, x):
     return g / x
 
 
-@defop(float_only=True, fused="log1p")
+@elementwise_op(float_only=True, fused="log1p")
 def log1p(x):
     """log(1 + x), accurate near 0."""
     return np.log1p(x)
@@ -237,7 +243,7 @@ def _log1p_vjp(g, x):
     return g / (1 + x)
 
 
-@defop(float_only=True, fused="sin")
+@elementwise_op(float_only=True, fused="sin")
 def sin(x):
     """Sine."""
     return np.sin(x)
@@ -248,7 +254,7 @@ def _sin_vjp(g, x):
     return g * cos(x)
 
 
-@defop(float_only=True, fused="cos")
+@elementwise_op(float_only=True, fused="cos")
 def cos(x):
     """Cosine."""
     return np.cos(x)
@@ -259,7 +265,7 @@ def _cos_vjp(g, x):
     return -(g * sin(x))
 
 
-@defop(float_only=True, fused="tan")
+@elementwise_op(float_only=True, fused="tan")
 def tan(x):
     """Tangent."""
     return np.tan(x)
@@ -270,7 +276,7 @@ def _tan_vjp(g, ans):
     return g * (1 + ans * ans)
 
 
-@defop(float_only=True, fused="tanh")
+@elementwise_op(float_only=True, fused="tanh")
 def tanh(x):
     """Hyperbolic tangent."""
     return np.tanh(x)
@@ -287,7 +293,7 @@ def _sigmoid_array(x):
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
-@defop(float_only=True, fused="sigmoid")
+@elementwise_op(float_only=True, fused="sigmoid")
 def sigmoid(x):
     """1 / (1 + e ** -x), computed without overflow."""
     return _sigmoid_array(x)
@@ -298,7 +304,7 @@ def _sigmoid_vjp(g, ans):
     return g * ans * (1 - ans)
 
 
-@defop(name="abs")
+@elementwise_op(name="abs")
 def abs(x):  # noqa: A001 - TF's name
     """|x|; its derivative at 0 is 0."""
     return np.abs(x)
@@ -309,7 +315,7 @@ def _abs_vjp(g, x):
     return g * sign(x)
 
 
-@defop
+@elementwise_op
 def sign(x):
     """-1, 0 or 1 (nan for nan)."""
     return np.sign(x)
@@ -321,7 +327,7 @@ def _sign_vjp(g):
     return zeros_like(g)
 
 
-@defop(broadcasts=True)
+@elementwise_op(broadcasts=True)
 def maximum(x, y):
     """Elementwise max; at ties the gradient goes to x."""
     return np.maximum(x, y)
@@ -333,7 +339,7 @@ def _maximum_vjp(g, x, y, needs):
     return _select_grads(first, g, needs)
 
 
-@defop(broadcasts=True)
+@elementwise_op(broadcasts=True)
 def minimum(x, y):
     """Elementwise min; at ties the gradient goes to x."""
     return np.minimum(x, y)
@@ -351,7 +357,7 @@ def _select_grads(first, g, needs):
             where(first, zero, g) if needs[1] else None)
 
 
-@defop(broadcasts=True, public=False)
+@elementwise_op(broadcasts=True, public=False)
 def _clip(t, lo, hi):
     if np.any(np.asarray(lo) > np.asarray(hi)):
         raise errors.InvalidArgumentError("clip_value_min must be <= clip_value_max")
@@ -377,7 +383,7 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     return _engine.apply(_clip.op, (t, lo, hi), ())
 
 
-@defop(fused="relu")
+@elementwise_op(fused="relu")
 def relu(features):
     """max(features, 0); its derivative at 0 is 0."""
     return np.maximum(features, 0)
@@ -388,7 +394,7 @@ def _relu_vjp(g, ans):
     return where(greater(ans, 0), g, zeros_like(g))
 
 
-@defop
+@elementwise_op
 def identity(input):  # noqa: A002 - TF's name
     """The same value, as a new tensor (records a read of a variable)."""
     return input
@@ -399,13 +405,13 @@ def _identity_vjp(g):
     return g
 
 
-@defop
+@elementwise_op
 def stop_gradient(input):  # noqa: A002 - TF's name
     """The same value, with no gradient path through it."""
     return input
 
 
-@defop(public=False, same_dtype=False)
+@elementwise_op(public=False, same_dtype=False)
 def _cast(x, dtype=None, source=None):
     return x.astype(dtype)
 
@@ -431,7 +437,7 @@ def cast(x, dtype, name=None):
 
 # --- selection ----------------------------------------------------------------------
 
-@defop(broadcasts=True, same_dtype=False, public=False)
+@elementwise_op(broadcasts=True, same_dtype=False, public=False)
 def _select(condition, x, y):
     if condition.dtype != np.bool_:
         raise errors.InvalidArgumentError(f"condition must be bool, got {condition.dtype}")
@@ -480,37 +486,37 @@ def _numpy_dtype(dtype, arr):
 
 # --- comparisons and logic: no gradient ---------------------------------------------
 
-@defop
+@elementwise_op
 def less(x, y):
     """x < y (bool)."""
     return np.less(x, y)
 
 
-@defop
+@elementwise_op
 def less_equal(x, y):
     """x <= y (bool)."""
     return np.less_equal(x, y)
 
 
-@defop
+@elementwise_op
 def greater(x, y):
     """x > y (bool)."""
     return np.greater(x, y)
 
 
-@defop
+@elementwise_op
 def greater_equal(x, y):
     """x >= y (bool)."""
     return np.greater_equal(x, y)
 
 
-@defop
+@elementwise_op
 def equal(x, y):
     """x == y (bool)."""
     return np.equal(x, y)
 
 
-@defop
+@elementwise_op
 def not_equal(x, y):
     """x != y (bool)."""
     return np.not_equal(x, y)
@@ -523,28 +529,28 @@ def _require_bool(*arrays):
                 f"cannot compute a logical op on a {a.dtype} tensor: bool expected")
 
 
-@defop
+@elementwise_op
 def logical_and(x, y):
     """x AND y for bool tensors."""
     _require_bool(x, y)
     return np.logical_and(x, y)
 
 
-@defop
+@elementwise_op
 def logical_or(x, y):
     """x OR y for bool tensors."""
     _require_bool(x, y)
     return np.logical_or(x, y)
 
 
-@defop
+@elementwise_op
 def logical_xor(x, y):
     """x XOR y for bool tensors."""
     _require_bool(x, y)
     return np.logical_xor(x, y)
 
 
-@defop
+@elementwise_op
 def logical_not(x):
     """NOT x for a bool tensor."""
     _require_bool(x)

@@ -12,6 +12,7 @@ cdef class OpDef:
     cdef readonly bint float_only
     cdef readonly bint same_dtype
     cdef readonly bint broadcasts
+    cdef readonly bint batches          # the rule takes cotangents with a leading batch axis
     cdef readonly bint rule_wants_needs
     cdef readonly int fused_backward
     cdef readonly int fused_forward

@@ -149,7 +149,9 @@ cdef class OpDef:
     # n_in is -1 for variadic ops; fused_* index _kernels' tables, or are -1.
 
     def __init__(self, str name, forward, int n_in, *, bint float_only=False,
-                 bint same_dtype=True, bint broadcasts=False, int fused_forward=-1):
+                 bint same_dtype=True, bint broadcasts=False, int fused_forward=-1,
+                 bint batches=False):
+        self.batches = batches
         self.name = name
         self.forward = forward
         self.n_in = n_in
@@ -949,14 +951,22 @@ cdef class _Tape:
             if tid not in self.tracked:
                 self.tracked[tid] = REF_LEAF
 
-    def sweep(self, list targets, list seeds, list source_ids, bint retain_saved=True):
+    def sweep(self, list targets, list seeds, list source_ids, bint retain_saved=True,
+              bint batched=False):
         """Gradients of sum(seed_i * target_i) w.r.t. each source id.
 
         `targets` are Tensors (variables already read), `seeds` arrays (first order)
         or Tensors (when a tape records). Returns one entry per source id: an array,
         a Tensor (higher order) or None when no path connects it.
+
+        With `batched`, each seed carries a leading axis of B cotangents and every
+        result has that axis too: B vector-Jacobian products in one sweep (jacobians).
+        Rules of ops declared `batches=True` take the stacked cotangents directly;
+        any other op's rule runs once per row, for its node only. First order only.
         """
         cdef bint recorded = _active_tapes() is not None
+        if batched and recorded:
+            raise ValueError("a batched sweep runs in first-order mode only")
         cdef Py_ssize_t n = self.n_nodes, i, e, k, r
         cdef node_t* node
         cdef dict tracked = self.tracked
@@ -1026,7 +1036,12 @@ cdef class _Tape:
             saved = <tuple>self.saved[i]
             if saved is None:
                 raise RuntimeError("the tape's saved values were already freed")
-            res = _call_rule(op, g, saved, needs, recorded)
+            if not batched:
+                res = _call_rule(op, g, saved, needs, False, recorded)
+            elif op.batches:
+                res = _call_rule(op, g, saved, needs, True, False)
+            else:
+                res = _call_rule_per_row(op, g, saved, needs)
             shapes = self.in_shapes.get(i) if op.broadcasts else None
             for k in range(node.n_in):
                 if not needs[k]:
@@ -1035,7 +1050,7 @@ cdef class _Tape:
                 if gk is None:
                     continue
                 if shapes is not None:
-                    gk = _unbroadcast(gk, shapes[k], recorded)
+                    gk = _unbroadcast(gk, shapes[k], recorded, batched)
                 e = node.in_start + k
                 r = self.in_refs[e]
                 if r >= 0:
@@ -1052,11 +1067,12 @@ cdef class _Tape:
         return result
 
 
-cdef object _call_rule(OpDef op, object g, tuple saved, list needs, bint recorded):
+cdef object _call_rule(OpDef op, object g, tuple saved, list needs, bint batched,
+                       bint recorded):
     """One node's input gradients, as a sequence aligned with its inputs."""
     cdef object res
     if not recorded:
-        if op.fused_backward >= 0:
+        if op.fused_backward >= 0 and not batched:
             if op.n_in == 1:
                 return (run_backward(op.fused_backward, <cnp.ndarray?>g,
                                      (<Tensor>saved[0])._value),)
@@ -1081,15 +1097,42 @@ cdef object _call_rule(OpDef op, object g, tuple saved, list needs, bint recorde
     return [r if r is None or type(r) is not Tensor else (<Tensor>r)._value for r in res]
 
 
-cdef object _unbroadcast(object g, tuple shape, bint recorded):
-    """Sum a gradient over the axes its input was broadcast along."""
+cdef list _call_rule_per_row(OpDef op, cnp.ndarray g, tuple saved, list needs):
+    """A batched node whose rule takes one cotangent: run it per row and stack."""
+    cdef Py_ssize_t b, k, rows = cnp.PyArray_DIM(g, 0)
+    cdef list per_input = [[] for _ in needs]
+    for b in range(rows):
+        res = _call_rule(op, g[b], saved, needs, False, False)
+        for k in range(len(needs)):
+            r = res[k]
+            if r is not None and not cnp.PyArray_CheckExact(r):
+                r = _densify(r, False)
+            per_input[k].append(r)
+    cdef list out = []
+    for rows_k in per_input:
+        out.append(None if not rows_k or rows_k[0] is None else np.stack(rows_k))
+    return out
+
+
+cdef object _unbroadcast(object g, tuple shape, bint recorded, bint batched=False):
+    """Sum a gradient over the axes its input was broadcast along (after the leading
+    cotangent axis of a batched sweep, which is kept)."""
     if recorded:
         return _sum_to_shape(g, shape)
     cdef object a = <cnp.ndarray?>g
     cdef tuple have = a.shape
+    cdef Py_ssize_t lead
+    if batched:
+        if have[1:] == shape:
+            return a
+        lead = len(have) - 1 - len(shape)
+        axes = tuple(range(1, lead + 1)) + tuple(
+            i + lead + 1 for i, d in enumerate(shape) if d == 1 and have[i + lead + 1] != 1)
+        return a.sum(axis=axes).reshape(have[:1] + shape) if axes else a.reshape(
+            have[:1] + shape)
     if have == shape:
         return a
-    cdef Py_ssize_t lead = len(have) - len(shape)
+    lead = len(have) - len(shape)
     axes = tuple(range(lead)) + tuple(
         i + lead for i, d in enumerate(shape) if d == 1 and have[i + lead] != 1)
     # np.asarray: numpy reduces to a scalar, not a 0-d array, when nothing is left
