@@ -46,6 +46,7 @@ _engine.install(
         "floordiv": elementwise.floordiv.op, "floormod": elementwise.floormod.op,
         "pow": elementwise.pow.op, "matmul": linalg._matmul.op,
         "negative": elementwise.negative.op, "abs": elementwise.abs.op,
+        "square": elementwise.square.op,
         "identity": elementwise.identity.op,
         "less": elementwise.less.op, "less_equal": elementwise.less_equal.op,
         "greater": elementwise.greater.op, "greater_equal": elementwise.greater_equal.op,

@@ -424,6 +424,8 @@ cdef class _TensorLike:
     def __rmatmul__(self, other): return _binary("matmul", other, self)
 
     def __pow__(self, other, modulo=None):
+        if (type(other) is int or type(other) is float) and other == 2:
+            return apply(_operators["square"], (self,), ())   # x**2: same values, cheaper rule
         return _binary("pow", self, other)
 
     def __rpow__(self, other, modulo=None):
@@ -1139,10 +1141,57 @@ cdef object _unbroadcast(object g, tuple shape, bint recorded, bint batched=Fals
     return np.asarray(a.sum(axis=axes)).reshape(shape) if axes else a.reshape(shape)
 
 
+cdef inline bint _same_flat_float(cnp.ndarray a, cnp.ndarray b) noexcept:
+    cdef int t = cnp.PyArray_TYPE(a)
+    return ((t == cnp.NPY_FLOAT32 or t == cnp.NPY_FLOAT64) and cnp.PyArray_TYPE(b) == t
+            and cnp.PyArray_SIZE(a) == cnp.PyArray_SIZE(b)
+            and cnp.PyArray_IS_C_CONTIGUOUS(a) and cnp.PyArray_IS_C_CONTIGUOUS(b))
+
+
+cdef void _add_loop(cnp.ndarray a, cnp.ndarray b, cnp.ndarray out) noexcept:
+    """out = a + b over float arrays checked by _same_flat_float (out may be a)."""
+    cdef Py_ssize_t i, n = cnp.PyArray_SIZE(a)
+    cdef float* o32
+    cdef double* o64
+    cdef const float* a32
+    cdef const float* b32
+    cdef const double* a64
+    cdef const double* b64
+    if cnp.PyArray_TYPE(a) == cnp.NPY_FLOAT32:
+        a32 = <const float*>cnp.PyArray_DATA(a)
+        b32 = <const float*>cnp.PyArray_DATA(b)
+        o32 = <float*>cnp.PyArray_DATA(out)
+        for i in range(n):
+            o32[i] = a32[i] + b32[i]
+    else:
+        a64 = <const double*>cnp.PyArray_DATA(a)
+        b64 = <const double*>cnp.PyArray_DATA(b)
+        o64 = <double*>cnp.PyArray_DATA(out)
+        for i in range(n):
+            o64[i] = a64[i] + b64[i]
+
+
 cdef inline cnp.ndarray _fresh_sum(object a, object b):
     """a + b in a new array (numpy gives a scalar for 0-d operands)."""
+    cdef cnp.ndarray out
+    if cnp.PyArray_CheckExact(a) and cnp.PyArray_CheckExact(b) \
+            and _same_flat_float(<cnp.ndarray>a, <cnp.ndarray>b) \
+            and cnp.PyArray_SIZE(<cnp.ndarray>a) <= SMALL_FORWARD:
+        out = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(<cnp.ndarray>a), cnp.PyArray_DIMS(<cnp.ndarray>a),
+                                cnp.PyArray_TYPE(<cnp.ndarray>a), 0)
+        _add_loop(<cnp.ndarray>a, <cnp.ndarray>b, out)
+        return out
     cdef object s = np.add(a, b)
     return s if cnp.PyArray_CheckExact(s) else np.asarray(s)
+
+
+cdef inline void _add_into(object cur, object g) except *:
+    """cur += g, for a buffer the sweep owns (small arrays without a numpy call)."""
+    if cnp.PyArray_CheckExact(g) and _same_flat_float(<cnp.ndarray>cur, <cnp.ndarray>g) \
+            and cnp.PyArray_SIZE(<cnp.ndarray>cur) <= SMALL_FORWARD:
+        _add_loop(<cnp.ndarray>cur, <cnp.ndarray>g, <cnp.ndarray>cur)
+    else:
+        np.add(cur, g, out=cur)
 
 
 cdef inline object _add_grads(object a, object b):
@@ -1164,7 +1213,7 @@ cdef void _accumulate_slot(list grads, unsigned char* owned, Py_ssize_t r, objec
     elif recorded:
         grads[r] = _add_grads(cur, g)
     elif owned[r]:
-        np.add(cur, g, out=cur)
+        _add_into(cur, g)
     else:
         grads[r] = _fresh_sum(cur, g)    # owned: later contributions go in place
         owned[r] = 1
@@ -1180,7 +1229,7 @@ cdef void _accumulate_leaf(dict grads, set owned, object tid, object g, bint rec
     elif recorded:
         grads[tid] = _add_grads(cur, g)
     elif tid in owned:
-        np.add(cur, g, out=cur)
+        _add_into(cur, g)
     else:
         grads[tid] = _fresh_sum(cur, g)
         owned.add(tid)
