@@ -8,7 +8,7 @@
     print(tape.gradient(y, x))      # fasttape.Tensor(6.0, shape=(), dtype=float32)
 """
 
-from fasttape import dtypes, errors, nest
+from fasttape import _memory, dtypes, errors, nest  # noqa: F401 (allocator tuning)
 from fasttape._convert import constant, convert_to_tensor, is_tensor
 from fasttape._engine import Tensor, Variable
 from fasttape.dtypes import (
