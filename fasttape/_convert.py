@@ -143,6 +143,9 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None, preferred_d
     >>> convert_to_tensor([1., 2.])
     <fasttape.Tensor: shape=(2,), dtype=float32, numpy=array([1., 2.], dtype=float32)>
     """
+    kind = type(value)
+    if kind is float and dtype is None and dtype_hint is None and preferred_dtype is None:
+        return _engine.wrap(np.array(value, dtype=np.float32))     # the commonest case
     dtype = _dtype_or_none(dtype)
     if isinstance(value, _TensorLike):
         tensor = _engine.read(value)

@@ -66,15 +66,6 @@ def _first(flat):
     return flat[0]
 
 
-def _source_id(x, what):
-    if isinstance(x, Variable):
-        return _engine.variable_id(x)
-    if isinstance(x, Tensor):
-        return x._id
-    raise TypeError(f"GradientTape.gradient: every {what} must be a Tensor or Variable, "
-                    f"got {type(x).__name__} ({x!r})")
-
-
 class GradientTape:
     """Records operations for automatic differentiation.
 
@@ -223,25 +214,21 @@ class GradientTape:
         self._begin_use()
         try:
             flat_sources, rebuild = _flatten(sources)
-            targets, seeds = self._targets_and_seeds(target, output_gradients)
-            grads = self._sweep(targets, seeds, flat_sources)
-            results = [_finish(g, s, unconnected) for g, s in zip(grads, flat_sources)]
+            flat_targets = _flatten(target)[0]
+            if output_gradients is None:
+                seeds = [None] * len(flat_targets)
+            else:
+                seeds = _seeds(flat_targets, _align_weights(target, output_gradients,
+                                                            len(flat_targets)))
+            grads = self._tape.gradients(flat_targets, seeds, flat_sources, self._persistent)
         finally:
             self._end_use()
-        return rebuild(results)
-
-    def _targets_and_seeds(self, target, output_gradients):
-        flat_targets = _flatten(target)[0]
-        for t in flat_targets:
-            _source_id(t, "target")
-        targets = [_engine.read(t) for t in flat_targets]
-        weights = _align_weights(target, output_gradients, len(targets))
-        recorded = _engine.any_recording()
-        seeds = [_seed(t, w, recorded) for t, w in zip(targets, weights)]
-        return targets, seeds
+        if unconnected is UnconnectedGradients.ZERO:
+            grads = [_zeros_like(s) if g is None else g for g, s in zip(grads, flat_sources)]
+        return rebuild(grads)
 
     def _sweep(self, targets, seeds, flat_sources, retain=None):
-        ids = [_source_id(s, "source") for s in flat_sources]
+        ids = [_engine.source_key(s) for s in flat_sources]
         keep = self._persistent if retain is None else retain
         return self._tape.sweep(targets, seeds, ids, keep)
 
@@ -340,6 +327,8 @@ class GradientTape:
         """For each source, the stacked VJPs of `target` with each row of `seeds`:
         an array [rows, *source.shape], or None when no row reaches the source."""
         rows, sources = seeds.shape[0], flat_sources
+        if rows == 0:
+            return self._empty_rows(target, sources)
         if _engine.any_recording():
             return self._recorded_rows(target, seeds, sources)
         if not vectorize:
@@ -351,7 +340,7 @@ class GradientTape:
         blocks = [[] for _ in sources]
         for start in range(0, rows, step):
             part = np.asarray(seeds[start:start + step], order="C")
-            grads = self._tape.sweep([target], [part], [_source_id(s, "source") for s in sources],
+            grads = self._tape.sweep([target], [part], [_engine.source_key(s) for s in sources],
                                      True, True)
             for k, g in enumerate(grads):
                 blocks[k].append(g)
@@ -367,6 +356,16 @@ class GradientTape:
             out.append(np.concatenate(parts) if parts else
                        np.zeros((0,) + zeros.shape, zeros.dtype))
         return out
+
+    def _empty_rows(self, target, sources):
+        """An empty target has no rows; one sweep with its (empty) seed still tells
+        which sources it reaches (TF: an empty jacobian there, None elsewhere)."""
+        empty = np.zeros(target._value.shape, target._value.dtype)
+        seed = _engine.wrap(empty) if _engine.any_recording() else empty
+        grads = self._sweep([target], [seed], sources, retain=True)
+        return [None if g is None or not src.dtype.is_floating else
+                np.zeros((0,) + tuple(src.shape), src.dtype.as_numpy_dtype)
+                for g, src in zip(grads, sources)]
 
     def _recorded_rows(self, target, seeds, sources):
         """Rows one sweep at a time, stacked with recorded ops, so that an outer tape can
@@ -422,24 +421,15 @@ def _align_weights(target, output_gradients, n_targets):
     return weights + [None] * (n_targets - len(weights))
 
 
-_ONES = {}
-
-
-def _ones(shape, np_dtype, recorded):
-    """A read-only array of ones (or its Tensor), cached: seeds are never written."""
-    key = (shape, np_dtype)
-    ones = _ONES.get(key)
-    if ones is None:
-        if len(_ONES) > 256:
-            _ONES.clear()
-        ones = _ONES[key] = _engine.wrap(np.ones(shape, np_dtype))
-    return ones if recorded else ones._value
+def _seeds(targets, weights):
+    """The upstream gradient of each target: None for ones, else its weight broadcast."""
+    recorded = _engine.any_recording()
+    return [None if w is None else _seed(_engine.read(t), w, recorded)
+            for t, w in zip(targets, weights)]
 
 
 def _seed(target, weight, recorded):
-    """The upstream gradient of one target: ones, or its weight broadcast to it."""
-    if weight is None:
-        return _ones(target._value.shape, target._value.dtype, recorded)
+    """A target's weight, checked and broadcast to the target's shape."""
     shape, dtype = tuple(target.shape), target.dtype
     w = convert_to_tensor(weight)
     if w.dtype != dtype:
@@ -459,18 +449,9 @@ def _seed(target, weight, recorded):
     return np.asarray(np.broadcast_to(np.asarray(w), shape), order="C")
 
 
-def _finish(g, source, unconnected):
-    """A sweep result as the gradient of `source`: right type, shape and dtype."""
-    dtype = source.dtype
-    # A non-float source gets a gradient only when it is a target itself (TF returns
-    # the seed, e.g. int32 ones); no recorded op leads to it.
-    if g is None:
-        if unconnected is UnconnectedGradients.ZERO:
-            return _engine.wrap(np.zeros(tuple(source.shape), dtype.as_numpy_dtype))
-        return None
-    if isinstance(g, Tensor):
-        return g
-    return _engine.wrap(g)
+def _zeros_like(source):
+    """The 'zero' gradient of an unconnected source: its shape and dtype."""
+    return _engine.wrap(np.zeros(tuple(source.shape), source.dtype.as_numpy_dtype))
 
 
 def _finish_jacobian(block, source, shape, unconnected):

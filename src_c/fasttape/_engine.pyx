@@ -395,6 +395,8 @@ cdef class _TensorLike:
         return _getitem(self, key)
 
     def __getattr__(self, name):
+        if name == "name":        # (a property raising AttributeError would land here)
+            raise AttributeError("Tensor.name is undefined when eager execution is enabled.")
         method = EXTRA_METHODS.get(name)
         if method is not None:
             return method.__get__(self)
@@ -540,10 +542,6 @@ cdef class Tensor(_TensorLike):
     def _tensor_id(self):
         return self._id
 
-    @property
-    def name(self):
-        raise AttributeError("Tensor.name is undefined when eager execution is enabled.")
-
     def __len__(self):
         if cnp.PyArray_NDIM(self._value) == 0:
             raise TypeError("Scalar tensor has no `len()`")
@@ -596,7 +594,7 @@ cdef class Variable(_TensorLike):
         """The current value under the variable's id; auto-watched by recording tapes."""
         cdef Variable v = self._root()
         cdef list active = _active_tapes()
-        if active is not None and v._trainable and _is_floating(v._value):
+        if active is not None and v._trainable:
             for tape in active:
                 (<_Tape>tape).on_variable_read(v)
         if v._snapshot is None:
@@ -639,6 +637,10 @@ cdef class Variable(_TensorLike):
         cdef Variable v = self._root()
         cdef Tensor new = _convert_to_tensor(value, dtype=_dtypes.from_numpy(v._value.dtype))
         if shape_of(new._value) != shape_of(v._value):
+            if how != 0:
+                raise _errors.InvalidArgumentError(
+                    f"Cannot update variable with shape {list(shape_of(v._value))} using a "
+                    f"Tensor with shape {list(shape_of(new._value))}, shapes must be equal.")
             raise ValueError(
                 f"Cannot assign value to variable ' {v._name}': Shape mismatch."
                 f"The variable shape {TensorShape(shape_of(v._value))}, and the assigned value "
@@ -654,7 +656,7 @@ cdef class Variable(_TensorLike):
         v._snapshot = None
         if not read_value:
             return None
-        cdef Variable alias = Variable.__new__(_UnreadVariable)
+        cdef Variable alias = _UnreadVariable.__new__(_UnreadVariable)
         alias._target = v
         return alias
 
@@ -953,6 +955,30 @@ cdef class _Tape:
             if tid not in self.tracked:
                 self.tracked[tid] = REF_LEAF
 
+    def gradients(self, list targets, list seeds, list sources, bint retain_saved):
+        """The gradient of sum(seed_i * target_i) w.r.t. each source, as Tensors.
+
+        Targets and sources are Tensors or Variables; a None seed means ones. A source
+        that no path reaches gets None. Under a recording
+        tape the results are recorded Tensors; sparse results stay IndexedSlices.
+        """
+        cdef bint recorded = _active_tapes() is not None
+        cdef list read = [_as_tensor(t, "target") for t in targets]
+        cdef list ids = [_source_key(x) for x in sources]
+        cdef Py_ssize_t k
+        seeds = list(seeds)
+        for k in range(len(read)):
+            if seeds[k] is None:
+                seeds[k] = _ones_like((<Tensor>read[k])._value, recorded)
+        cdef list result = self.sweep(read, seeds, ids, retain_saved)
+        cdef object r
+        for k in range(len(result)):
+            r = result[k]
+            # (a non-float source gets a result only as its own target: TF's int ones)
+            if r is not None and cnp.PyArray_CheckExact(r):
+                result[k] = make_tensor(r)
+        return result
+
     def sweep(self, list targets, list seeds, list source_ids, bint retain_saved=True,
               bint batched=False):
         """Gradients of sum(seed_i * target_i) w.r.t. each source id.
@@ -1067,6 +1093,47 @@ cdef class _Tape:
             r = tracked.get(sid, REF_LEAF)
             result.append(grads[r] if r >= 0 else leaf_grads.get(sid))
         return result
+
+
+cdef Tensor _as_tensor(object x, str what):
+    if isinstance(x, _TensorLike):
+        return (<_TensorLike>x)._read()
+    raise TypeError(f"GradientTape: every {what} must be a Tensor or Variable, got "
+                    f"{type(x).__name__} ({x!r})")
+
+
+cdef object _source_key(object x):
+    """The id a gradient w.r.t. `x` is accumulated under."""
+    if type(x) is Tensor:
+        return (<Tensor>x)._id
+    if isinstance(x, Variable):
+        return (<Variable>x)._root()._id
+    if isinstance(x, Tensor):
+        return (<Tensor>x)._id
+    raise TypeError(f"GradientTape: every source must be a Tensor or Variable, got "
+                    f"{type(x).__name__} ({x!r})")
+
+
+def source_key(x):
+    return _source_key(x)
+
+
+cdef dict _ONES = {}
+
+
+cdef object _ones_like(cnp.ndarray like, bint as_tensor):
+    """Ones of like's shape and dtype, cached (seeds are never written)."""
+    key = (shape_of(like), cnp.PyArray_TYPE(like))
+    cdef Tensor ones
+    cdef PyObject* hit = PyDict_GetItem(_ONES, key)
+    if hit == NULL:
+        if len(_ONES) >= 256:
+            _ONES.clear()
+        ones = make_tensor(np.ones(shape_of(like), dtype=like.dtype))
+        _ONES[key] = ones
+    else:
+        ones = <Tensor>hit
+    return ones if as_tensor else ones._value
 
 
 cdef object _call_rule(OpDef op, object g, tuple saved, list needs, bint batched,
