@@ -15,7 +15,9 @@ from fasttape.dtypes import (
     DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half,
     int8, int16, int32, int64, uint8, uint16, uint32, uint64,
 )
+from fasttape.indexed_slices import IndexedSlices
 from fasttape.ops import *  # noqa: F401,F403
+from fasttape.custom_gradient import custom_gradient
 from fasttape.tape import GradientTape, UnconnectedGradients
 from fasttape.tensor_shape import TensorShape
 from fasttape import linalg, math, nn, random  # noqa: E402  (namespaces over the ops)

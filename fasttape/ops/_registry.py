@@ -36,6 +36,7 @@ is the engine's OpDef. Ops whose public signature needs more than conversion
 themselves.
 """
 
+import functools
 import inspect
 
 from fasttape import _engine, _kernels
@@ -59,6 +60,8 @@ def defop(forward=None, *, name=None, float_only=False, same_dtype=True, broadca
     fused_forward = kernels[0].get(fused, -1) if fused else -1
     if fused and fused not in kernels[0] and fused not in kernels[1]:
         raise LookupError(f"{op_name}: no fused kernel named {fused!r}")
+    if variadic and attrs:
+        forward = _attrs_by_keyword(forward, [a for a, _ in attrs])
     op = _engine.OpDef(op_name, forward, -1 if variadic else len(tensors),
                        float_only=float_only, same_dtype=same_dtype, broadcasts=broadcasts,
                        fused_forward=fused_forward, batches=batches)
@@ -66,6 +69,17 @@ def defop(forward=None, *, name=None, float_only=False, same_dtype=True, broadca
     fn.op = op
     fn.defvjp = lambda rule: _set_rule(op, rule, tensors, variadic, attrs, fused)
     return fn
+
+
+def _attrs_by_keyword(forward, names):
+    """The engine passes attributes after the arrays; a variadic forward takes them by
+    keyword (they follow its `*inputs`)."""
+    n = len(names)
+
+    @functools.wraps(forward)
+    def call(*args):
+        return forward(*args[:-n], **dict(zip(names, args[-n:])))
+    return call
 
 
 class _Declared:

@@ -1,0 +1,134 @@
+"""`tf.custom_gradient`: a function that supplies its own derivative.
+
+The decorated function returns `(value, grad_fn)`. Its forward runs with every tape of
+the thread paused, so the ops inside are not recorded; instead each output is recorded
+as one node of the `_custom` op, whose inputs are the function's tensor arguments and
+the trainable variables it read, and whose rule calls `grad_fn`. `grad_fn` is written in
+fasttape ops, so under an outer tape its work is recorded like any rule's and can be
+differentiated again.
+
+A function with several outputs gets one node per output. `grad_fn` receives one
+upstream gradient per (flattened) output, zeros for the outputs a node does not stand
+for; grad_fn is linear in its upstreams, so the contributions add up to TF's single call.
+"""
+
+import functools
+import inspect
+
+from fasttape import _engine, nest
+from fasttape._convert import convert_to_tensor
+from fasttape._engine import Variable, _TensorLike
+from fasttape.ops._registry import defop
+from fasttape.ops.elementwise import zeros_like
+
+__all__ = ["custom_gradient"]
+
+
+@defop(public=False, same_dtype=False)
+def _custom(*inputs, value=None, call=None):
+    return value
+
+
+@_custom.defvjp
+def _custom_vjp(g, call):
+    return call.input_gradients(g)
+
+
+class _Call:
+    """One call of a custom-gradient function: what its nodes' rule needs."""
+
+    def __init__(self, grad_fn, inputs, variables, outputs, index):
+        self.grad_fn = grad_fn
+        self.inputs = inputs
+        self.variables = variables
+        self.outputs = outputs          # the flattened values, for zero upstreams
+        self.index = index              # which output this node stands for
+
+    def for_output(self, index):
+        return _Call(self.grad_fn, self.inputs, self.variables, self.outputs, index)
+
+    def input_gradients(self, g):
+        upstreams = [g if k == self.index else zeros_like(out)
+                     for k, out in enumerate(self.outputs)]
+        if self.variables:
+            input_grads, variable_grads = self.grad_fn(*upstreams, variables=self.variables)
+            grads = _as_list(input_grads) + _as_list(variable_grads)
+        else:
+            grads = _as_list(self.grad_fn(*upstreams))
+        expected = len(self.inputs) + len(self.variables)
+        if len(grads) != expected:
+            raise ValueError(f"custom_gradient: grad_fn returned {len(grads)} gradients for "
+                             f"{len(self.inputs)} inputs and {len(self.variables)} variables")
+        return tuple(None if gr is None else convert_to_tensor(gr) for gr in grads)
+
+
+def _as_list(grads):
+    return list(grads) if isinstance(grads, (list, tuple)) else [grads]
+
+
+def _accepts_variables(fn):
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return True
+    return "variables" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+def custom_gradient(f=None):
+    """Decorate `f(*x) -> (y, grad_fn)` to define the gradient of y w.r.t. x by grad_fn.
+
+    `grad_fn(*upstreams)` gets one upstream gradient per flattened output of `y` and
+    returns one gradient per tensor argument of `f` (None for none). When `f` reads
+    trainable variables, `grad_fn(*upstreams, variables=...)` must return
+    `(input_grads, variable_grads)`, as in TF.
+
+    >>> import fasttape as tf
+    >>> @tf.custom_gradient
+    ... def clipped_identity(x):
+    ...     return tf.identity(x), lambda g: tf.clip_by_value(g, -1.0, 1.0)
+    >>> x = tf.constant(3.0)
+    >>> with tf.GradientTape() as t:
+    ...     t.watch(x)
+    ...     y = clipped_identity(x) * 5.0
+    >>> print(t.gradient(y, x))
+    fasttape.Tensor(1.0, shape=(), dtype=float32)
+
+    Raises:
+        TypeError: `f` reads variables but `grad_fn` has no `variables` argument.
+    """
+    if f is None:
+        return custom_gradient
+
+    @functools.wraps(f)
+    def decorated(*args, **kwargs):
+        if not _engine.any_recording():
+            value, _ = f(*args, **kwargs)
+            return value
+        from fasttape.tape import GradientTape
+
+        paused = _engine.pause_recording()
+        try:
+            with GradientTape() as probe:        # sees which variables f reads
+                value, grad_fn = f(*args, **kwargs)
+        finally:
+            _engine.resume_recording(paused)
+        inputs = [x for x in nest.flatten(args) if isinstance(x, _TensorLike)]
+        input_ids = {_engine.source_key(x) for x in inputs}
+        variables = [v for v in probe.watched_variables()
+                     if _engine.source_key(v) not in input_ids]
+        if variables and not _accepts_variables(grad_fn):
+            raise TypeError("@custom_gradient grad_fn must accept keyword argument "
+                            "'variables', since function uses variables: "
+                            f"{variables}")
+        flat = [convert_to_tensor(y) for y in nest.flatten(value)]
+        call = _Call(grad_fn, inputs, variables, flat, 0)
+        node_inputs = tuple(inputs) + tuple(variables)
+        outputs = [_engine.apply(_custom.op, node_inputs,
+                                 (y._value, call.for_output(k)))
+                   for k, y in enumerate(flat)]
+        return nest.pack_sequence_as(value, outputs)
+
+    return decorated
+
+
+
