@@ -1,11 +1,12 @@
 """`tf.custom_gradient`: a function that supplies its own derivative.
 
-The decorated function returns `(value, grad_fn)`. Its forward runs with every tape of
-the thread paused, so the ops inside are not recorded; instead each output is recorded
-as one node of the `_custom` op, whose inputs are the function's tensor arguments and
-the trainable variables it read, and whose rule calls `grad_fn`. `grad_fn` is written in
-fasttape ops, so under an outer tape its work is recorded like any rule's and can be
-differentiated again.
+The decorated function returns `(value, grad_fn)`. Its forward runs as ordinary code
+(its ops are recorded, as in TF, so that tensors `grad_fn` closes over stay connected
+for higher derivatives), but what the caller receives are new tensors: each output is
+recorded as one node of the `_custom` op, whose inputs are the function's tensor
+arguments and the trainable variables it read, and whose rule calls `grad_fn`. So
+gradients reach the inputs through `grad_fn` only. `grad_fn` is written in fasttape
+ops: under an outer tape its work is recorded and can be differentiated again.
 
 A function with several outputs gets one node per output. `grad_fn` receives one
 upstream gradient per (flattened) output, zeros for the outputs a node does not stand
@@ -106,12 +107,8 @@ def custom_gradient(f=None):
             return value
         from fasttape.tape import GradientTape
 
-        paused = _engine.pause_recording()
-        try:
-            with GradientTape() as probe:        # sees which variables f reads
-                value, grad_fn = f(*args, **kwargs)
-        finally:
-            _engine.resume_recording(paused)
+        with GradientTape() as probe:        # sees which variables f reads
+            value, grad_fn = f(*args, **kwargs)
         inputs = [x for x in nest.flatten(args) if isinstance(x, _TensorLike)]
         input_ids = {_engine.source_key(x) for x in inputs}
         variables = [v for v in probe.watched_variables()

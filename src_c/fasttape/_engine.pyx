@@ -114,25 +114,6 @@ def pop_tape(_Tape tape):
     return False
 
 
-def pause_recording():
-    """Take every tape of this thread off the recording stack; returns them."""
-    global _n_recording, _cached_active
-    cdef list active = _thread.active
-    cdef list paused = list(active)
-    active.clear()
-    _n_recording -= len(paused)
-    _cached_active = None
-    return paused
-
-
-def resume_recording(list paused):
-    """Put tapes taken off by pause_recording back, innermost last."""
-    global _n_recording, _cached_active
-    _thread.active.extend(paused)
-    _n_recording += len(paused)
-    _cached_active = None
-
-
 def is_active(_Tape tape):
     return any(t is tape for t in _thread.active)
 
