@@ -652,7 +652,7 @@ cdef class Variable(_TensorLike):
         else:
             result = v._value - new._value
         # a new array, never a write into the old one: tapes may have saved it
-        v._value = _freeze(np.array(result, dtype=v._value.dtype, copy=how == 0))
+        v._value = _freeze(np.array(result, dtype=v._value.dtype, copy=True if how == 0 else None))
         v._snapshot = None
         if not read_value:
             return None
