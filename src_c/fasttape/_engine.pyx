@@ -379,7 +379,10 @@ cdef class _TensorLike:
         return operator.index(a[()])
 
     def __bool__(self):
-        return bool(self._array())
+        cdef cnp.ndarray a = self._array()
+        if cnp.PyArray_SIZE(a) == 0:
+            return False          # TF: an empty tensor is falsy (numpy raises)
+        return bool(a)
 
     def __format__(self, spec):
         return format(self._array(), spec)

@@ -1,0 +1,43 @@
+"""Runs each example's main() and checks its metrics (examples/*.py)."""
+
+import importlib.util
+import pathlib
+
+import pytest
+
+EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
+
+
+def _main(name):
+    spec = importlib.util.spec_from_file_location(f"examples_{name}", EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.main
+
+
+def test_linear_regression_reaches_the_least_squares_fit():
+    m = _main("linear_regression")(verbose=False)
+    assert m["final_loss"] < m["initial_loss"] / 1000
+    assert m["final_loss"] == pytest.approx(m["lstsq_loss"], rel=1e-3)
+    assert m["max_param_error"] < 1e-4
+
+
+def test_logistic_regression_gradient_and_accuracy():
+    m = _main("logistic_regression")(verbose=False)
+    assert m["grad_max_abs_error"] < 1e-5
+    assert m["final_loss"] < m["initial_loss"] / 2.5
+    assert m["accuracy"] > 0.9
+
+
+def test_mlp_learns_the_spiral():
+    m = _main("mlp")(verbose=False)
+    assert m["final_loss"] < m["initial_loss"] / 5
+    assert m["accuracy"] > 0.95
+
+
+def test_newton_converges_in_a_few_iterations():
+    m = _main("newton")(verbose=False)
+    assert m["hessian_max_abs_error"] < 1e-8
+    assert m["iterations"] <= 10
+    assert m["distance_to_minimum"] < 1e-8
+    assert m["final_gradient_norm"] < 1e-8
