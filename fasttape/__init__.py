@@ -17,10 +17,13 @@ from fasttape.dtypes import (
 )
 from fasttape.indexed_slices import IndexedSlices
 from fasttape.ops import *  # noqa: F401,F403
+# tf.shape: not in the shape family's __all__, where it would shadow that module
+from fasttape.ops.shape import shape  # noqa: F401
 from fasttape.custom_gradient import custom_gradient
 from fasttape.tape import GradientTape, UnconnectedGradients
 from fasttape.tensor_shape import TensorShape
 from fasttape import linalg, math, nn, random  # noqa: E402  (namespaces over the ops)
+from fasttape import experimental  # noqa: E402,F401  (tf.experimental.numpy)
 
 __version__ = "0.1.0"
 newaxis = None

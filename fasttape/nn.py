@@ -3,3 +3,4 @@
 from fasttape.ops import namespace
 
 globals().update(namespace("NN"))
+del namespace

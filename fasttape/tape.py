@@ -332,7 +332,9 @@ class GradientTape:
         if _engine.any_recording():
             return self._recorded_rows(target, seeds, sources)
         if not vectorize:
-            per_row = [self._sweep([target], [seed], sources, retain=True) for seed in seeds]
+            # (seeds[i], not iteration: rows of a 0-d target would be numpy scalars)
+            per_row = [self._sweep([target], [np.asarray(seeds[i])], sources, retain=True)
+                       for i in range(rows)]
             return [_stack_rows([r[k] for r in per_row], src) for k, src in enumerate(sources)]
         widest = max([int(np.prod(seeds.shape[1:], dtype=np.int64))] +
                      [int(np.prod(src.shape, dtype=np.int64)) for src in sources])

@@ -64,7 +64,8 @@ def defop(forward=None, *, name=None, float_only=False, same_dtype=True, broadca
         forward = _attrs_by_keyword(forward, [a for a, _ in attrs])
     op = _engine.OpDef(op_name, forward, -1 if variadic else len(tensors),
                        float_only=float_only, same_dtype=same_dtype, broadcasts=broadcasts,
-                       fused_forward=fused_forward, batches=batches)
+                       fused_forward=fused_forward, batches=batches,
+                       defaults=tuple(default for _, default in attrs))
     fn = _make_public(op, forward, tensors, variadic, attrs) if public else _Declared(op)
     fn.op = op
     fn.defvjp = lambda rule: _set_rule(op, rule, tensors, variadic, attrs, fused)

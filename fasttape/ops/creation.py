@@ -32,6 +32,7 @@ from fasttape.tensor_shape import TensorShape
 __all__ = ["zeros", "ones", "fill", "eye", "range", "linspace"]
 
 RANDOM = ["uniform", "normal", "truncated_normal", "set_seed", "shuffle", "categorical"]
+LINALG = ["eye"]
 
 
 def _np_dtype(dtype):

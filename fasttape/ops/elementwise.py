@@ -135,7 +135,8 @@ def _pow_vjp(g, x, y, ans, needs):
     gy = None
     if needs[1]:
         positive = greater(x, 0)
-        gy = where(positive, g * ans * log(where(positive, x, ones_like(x))), zeros_like(ans))
+        # the zero multiplies g (not replaces it): its sign follows g * ans, as in TF
+        gy = g * ans * where(positive, log(where(positive, x, ones_like(x))), zeros_like(x))
     return gx, gy
 
 
@@ -391,7 +392,20 @@ def relu(features):
 
 @relu.defvjp
 def _relu_vjp(g, ans):
-    return where(greater(ans, 0), g, zeros_like(g))
+    # relu(x) > 0 exactly where x > 0, so the output stands in for the input
+    return _relu_grad(g, ans)
+
+
+@elementwise_op(public=False)
+def _relu_grad(g, features):
+    return np.where(features > 0, g, np.zeros((), g.dtype))
+
+
+@_relu_grad.defvjp
+def _relu_grad_vjp(gg, features, needs):
+    # linear in g; piecewise constant in the features: zeros there, as TF (not None)
+    return (_relu_grad(gg, features) if needs[0] else None,
+            zeros_like(features) if needs[1] else None)
 
 
 @elementwise_op

@@ -18,6 +18,7 @@ cdef class OpDef:
     cdef readonly int fused_forward
     cdef int spec[16]
     cdef readonly int n_spec
+    cdef readonly tuple defaults        # one value per attribute, in order
 
 cdef class _TensorLike:
     cdef cnp.ndarray _array(self)

@@ -150,7 +150,8 @@ cdef class OpDef:
 
     def __init__(self, str name, forward, int n_in, *, bint float_only=False,
                  bint same_dtype=True, bint broadcasts=False, int fused_forward=-1,
-                 bint batches=False):
+                 bint batches=False, tuple defaults=()):
+        self.defaults = defaults
         self.batches = batches
         self.name = name
         self.forward = forward
@@ -729,9 +730,16 @@ cpdef object apply(OpDef op, tuple inputs, tuple attrs):
     """Run `op` on tensors (and attribute values) and record it where tapes watch.
 
     Inputs must already be Tensors or Variables: conversion of Python values is the
-    caller's job (the public op functions and the operators do it).
+    caller's job (the public op functions and the operators do it). `attrs` has one
+    value per attribute of the op; an empty tuple stands for all the defaults.
     """
     cdef Py_ssize_t n = len(inputs), k
+    if len(attrs) != len(op.defaults):
+        if len(attrs) != 0:
+            raise TypeError(f"{op.name} takes {len(op.defaults)} attributes, got {len(attrs)}")
+        attrs = op.defaults
+    if op.n_in >= 0 and n != op.n_in:
+        raise TypeError(f"{op.name} takes {op.n_in} inputs, got {n}")
     cdef list tensors = [None] * n
     cdef list arrays = [None] * n
     cdef object x

@@ -1,0 +1,126 @@
+"""The op registry: what a rule may read, op codes, fused kernel names."""
+
+import inspect
+
+import numpy as np
+import pytest
+
+from fasttape import _engine, _kernels
+from fasttape.ops import _registry
+from fasttape.ops._registry import OPS, defop
+
+
+@pytest.fixture
+def scratch_ops():
+    """Declare ops in a test, and take them out of the registry afterwards."""
+    n = len(OPS)
+    yield
+    del OPS[n:]
+
+
+def _forward(x, y, axis=0):
+    return x + y
+
+
+# --- the registry as built at import ------------------------------------------------------
+
+def test_op_codes_are_unique_and_equal_to_the_index_in_ops():
+    assert [op.code for op in OPS] == list(range(len(OPS)))
+
+
+def test_every_op_is_an_opdef_with_a_name():
+    assert all(isinstance(op, _engine.OpDef) and op.name for op in OPS)
+
+
+def test_every_rule_reads_only_what_its_signature_declares():
+    for op in OPS:
+        if op.rule is None:
+            continue
+        params = list(inspect.signature(op.rule).parameters)
+        reads = params[1:-1] if params[-1] == "needs" else params[1:]
+        assert op.n_spec == len(reads), op.name
+        assert op.rule_wants_needs == (params[-1] == "needs"), op.name
+
+
+def test_every_fused_backward_kernel_belongs_to_a_rule_that_reads_its_one_operand():
+    for op in OPS:
+        if op.fused_backward >= 0:
+            assert op.rule is not None, op.name
+
+
+def test_the_public_function_has_tf_signature_plus_name():
+    from fasttape.ops.elementwise import multiply
+
+    assert list(inspect.signature(multiply).parameters) == ["x", "y", "name"]
+
+
+# --- declarations the registry refuses ----------------------------------------------------
+
+def test_a_rule_parameter_that_is_not_declared_raises_type_error(scratch_ops):
+    fn = defop(_forward, name="scratch_bad_param")
+    with pytest.raises(TypeError, match="'z' is neither an input, 'ans', an attribute nor "
+                                        "'needs'"):
+        @fn.defvjp
+        def _rule(g, x, z):
+            return g, g
+
+
+def test_needs_anywhere_but_last_is_rejected(scratch_ops):
+    fn = defop(_forward, name="scratch_needs_first")
+    with pytest.raises(TypeError):
+        @fn.defvjp
+        def _rule(g, needs, x):
+            return g, g
+
+
+def test_a_rule_without_parameters_raises_type_error(scratch_ops):
+    fn = defop(_forward, name="scratch_no_params")
+    with pytest.raises(TypeError, match="cotangent"):
+        fn.defvjp(lambda: None)
+
+
+def test_a_valid_rule_declares_what_is_saved(scratch_ops):
+    fn = defop(_forward, name="scratch_good")
+
+    @fn.defvjp
+    def _rule(g, y, ans, axis, needs):
+        return g, g
+
+    op = fn.op
+    assert op.rule is _rule and op.n_spec == 3 and op.rule_wants_needs
+
+
+def test_a_fused_kernel_name_that_does_not_exist_raises_lookup_error(scratch_ops):
+    with pytest.raises(LookupError, match="no fused kernel named 'no_such_kernel'"):
+        defop(lambda x: x, name="scratch_fused", fused="no_such_kernel")
+
+
+def test_a_rule_must_read_exactly_the_operand_of_its_fused_kernel(scratch_ops):
+    def scratch_tanh(x):
+        return np.tanh(x)
+
+    fn = defop(scratch_tanh, fused="tanh", float_only=True)     # the kernel reads ans
+    with pytest.raises(TypeError, match="fused kernel reads"):
+        @fn.defvjp
+        def _rule(g, x):
+            return g * x
+
+
+def test_a_variadic_op_needs_a_hand_written_public_function(scratch_ops):
+    def scratch_variadic(*values):
+        return values[0]
+
+    with pytest.raises(TypeError, match="variadic"):
+        defop(scratch_variadic)
+
+
+def test_new_ops_get_the_next_code(scratch_ops):
+    n = len(OPS)
+    fn = defop(lambda x: x, name="scratch_code", public=False)
+    assert fn.op.code == n and OPS[n] is fn.op
+
+
+def test_kernel_tables_name_distinct_indices():
+    for table in (_kernels.FORWARD, {k: v[0] for k, v in _kernels.BACKWARD.items()}):
+        assert sorted(table.values()) == list(range(len(table)))
+    assert _registry.OPS is _engine.OPS
