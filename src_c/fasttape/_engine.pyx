@@ -118,6 +118,15 @@ def is_active(_Tape tape):
     return any(t is tape for t in _thread.active)
 
 
+def is_tracked(x):
+    """True when a tape recording in this thread tracks `x` (a Tensor or Variable)."""
+    cdef list active = _active_tapes()
+    if active is None:
+        return False
+    key = _source_key(x)
+    return any(key in (<_Tape>tape).tracked for tape in active)
+
+
 def any_recording():
     """True when some tape records in this thread."""
     return _active_tapes() is not None
@@ -300,8 +309,9 @@ cpdef tuple convert_inputs(tuple values):
             all_tensors = False
     if all_tensors:
         return values
-    if first is None:
-        return tuple([_convert_to_tensor(v) for v in values])
+    if first is None:             # no tensor: the first value sets the dtype (TF)
+        first = _convert_to_tensor(values[0])
+        values = (first,) + values[1:]
     cdef cnp.ndarray like = (<_TensorLike>first)._array()
     return tuple([v if isinstance(v, _TensorLike) else _operand(v, like) for v in values])
 
