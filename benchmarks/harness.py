@@ -253,10 +253,12 @@ def _where(exc: BaseException) -> str:
 
     text = f" [at {fmt(tb[-1])}"
     # The last frame in workload code says which line (which op) of the workload failed.
-    own = [fr for fr in tb[:-1]
-           if "/benchmarks/" in fr.filename and not fr.filename.endswith("harness.py")
-           or "/examples/" in fr.filename]
-    if own:
+    def is_own(fr):
+        return ("/benchmarks/" in fr.filename and not fr.filename.endswith("harness.py")
+                or "/examples/" in fr.filename)
+
+    own = [fr for fr in tb[:-1] if is_own(fr)]
+    if own and not is_own(tb[-1]):
         text += f"; called from {fmt(own[-1])}"
     return text + "]"
 
