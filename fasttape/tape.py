@@ -397,7 +397,7 @@ def _stack_rows(column, source):
     if not source.dtype.is_floating or all(g is None for g in column):
         return None
     zeros = np.zeros(tuple(source.shape), source.dtype.as_numpy_dtype)
-    dense = [zeros if g is None else np.asarray(g) for g in column]
+    dense = [zeros if g is None else np.asarray(convert_to_tensor(g)) for g in column]
     return np.stack(dense) if dense else np.zeros((0,) + zeros.shape, zeros.dtype)
 
 

@@ -192,12 +192,13 @@ def test_assigning_a_float64_tensor_to_a_float32_variable_raises_value_error():
         v.assign(tf.constant(np.float64(1.0)))
 
 
-@pytest.mark.xfail(strict=True, reason="not implemented: v[0] is a plain Tensor, so TF's "
-                   "sliced assignment v[0].assign(5.) raises AttributeError")
 def test_sliced_assign_updates_the_variable():
     v = tf.Variable([1.0, 2.0])
-    v[0].assign(5.0, read_value=False)
+    alias = v[0].assign(5.0)
     assert value(v).tolist() == [5.0, 2.0]
+    assert repr(alias).startswith("<fasttape.Variable 'UnreadVariable' shape=(2,)")
+    with pytest.raises(TypeError):          # as in TF, a slice's assign has no read_value
+        v[1].assign(1.0, read_value=False)
 
 
 @pytest.mark.parametrize("method", ["assign_add", "assign_sub"])

@@ -57,4 +57,6 @@ _engine.install(
     getitem=shape.getitem,
     convert_to_tensor=convert_to_tensor,
     sum_to_shape=shape.sum_to_shape,
+    combine=indexing.combine,
+    densify=indexing.densify,
 )

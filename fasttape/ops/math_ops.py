@@ -33,7 +33,7 @@ try:        # optional: a vectorised erf; math.erf element by element otherwise
 except ImportError:  # pragma: no cover - depends on the environment
     _special = None
 
-__all__ = ["round", "floor", "norm", "cumsum"]
+__all__ = ["round", "floor", "norm", "cumsum", "clip_by_norm"]
 MATH = [
     "round", "floor", "ceil", "rint", "erf", "erfc", "squared_difference", "divide_no_nan",
     "xlogy", "xdivy", "log_sigmoid", "softplus", "softsign", "cumsum", "cumprod",
@@ -592,3 +592,23 @@ def _spectral_norm_vjp(g, x, axes):
     u, _, vt = np.linalg.svd(m, full_matrices=False)
     direction = u[..., :, :1] * vt[..., :1, :]
     return g * _engine.wrap(np.moveaxis(direction, (-2, -1), axes).astype(m.dtype))
+
+
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    """`t` scaled so that its l2 norm over `axes` (all by default) is at most `clip_norm`.
+
+    Computed as TF does, t * clip_norm / max(norm, clip_norm), with a zero norm handled
+    without nan (the gradient there is finite). An IndexedSlices input gives an
+    IndexedSlices with its values clipped (the norm taken over all its values).
+    """
+    from fasttape.indexed_slices import IndexedSlices
+
+    if isinstance(t, IndexedSlices):
+        return IndexedSlices(clip_by_norm(t.values, clip_norm, axes), t.indices, t.dense_shape)
+    t = convert_to_tensor(t)
+    clip = convert_to_tensor(clip_norm, dtype=t.dtype)
+    l2sum = reduce_sum(t * t, axes, keepdims=True)
+    positive = ew.greater(l2sum, 0)
+    # sqrt of a safe value: no inf derivative where the norm is 0
+    l2norm = ew.where(positive, ew.sqrt(ew.where(positive, l2sum, ew.ones_like(l2sum))), l2sum)
+    return t * clip / ew.maximum(l2norm, clip)

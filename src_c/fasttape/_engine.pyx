@@ -1323,6 +1323,17 @@ cdef void _accumulate_leaf(dict grads, set owned, object tid, object g, bint rec
         owned.add(tid)
 
 
+def retype(Tensor t, cls):
+    """A `cls` instance (a Python subclass of Tensor) sharing t's value and id: how a
+    variable's slice gets its `assign` (fasttape.ops.indexing)."""
+    if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+        raise TypeError("retype: cls must be a subclass of Tensor")
+    cdef Tensor out = cls.__new__(cls)
+    out._value = t._value
+    out._id = t._id
+    return out
+
+
 def read(x):
     """A Tensor for `x`: itself, or a variable's current value (auto-watched)."""
     return (<_TensorLike?>x)._read()

@@ -74,3 +74,6 @@ CASES = [
          name="l2_normalize"),
 ]
 
+
+CASES.append(Case("clip_by_norm", lambda x: tf.clip_by_norm(x, 0.5), shapes=[(4,)],
+                  name="clip_by_norm"))  # a composite of recorded ops

@@ -448,3 +448,29 @@ def test_l2_normalize():
                                [1e-3, 0])
     with pytest.raises(TypeError):
         tf.math.l2_normalize(tf.constant([3, 4]))
+
+
+def test_clip_by_norm_scales_down_only_above_the_limit():
+    t = tf.constant([3.0, 4.0])
+    np.testing.assert_allclose(tf.clip_by_norm(t, 1.0).numpy(), [0.6, 0.8], rtol=1e-6)
+    np.testing.assert_allclose(tf.clip_by_norm(t, 10.0).numpy(), [3.0, 4.0])
+
+
+def test_clip_by_norm_per_axis_and_at_zero():
+    t = tf.constant([[3.0, 4.0], [0.0, 0.0]])
+    out = tf.clip_by_norm(t, 1.0, axes=[1]).numpy()
+    np.testing.assert_allclose(out, [[0.6, 0.8], [0.0, 0.0]], rtol=1e-6)
+    with tf.GradientTape() as tape:
+        tape.watch(t)
+        y = tf.reduce_sum(tf.clip_by_norm(t, 1.0, axes=[1]))
+    assert np.all(np.isfinite(tape.gradient(y, t).numpy()))
+
+
+def test_clip_by_norm_keeps_indexed_slices():
+    params = tf.Variable([[3.0, 4.0], [1.0, 1.0]])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.gather(params, [0, 0]) * 10.0)
+    g = tape.gradient(y, params)
+    clipped = tf.clip_by_norm(g, 1.0)
+    assert isinstance(clipped, tf.IndexedSlices)
+    np.testing.assert_allclose(np.linalg.norm(clipped.values.numpy()), 1.0, rtol=1e-6)
