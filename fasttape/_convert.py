@@ -144,8 +144,10 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None, preferred_d
     <fasttape.Tensor: shape=(2,), dtype=float32, numpy=array([1., 2.], dtype=float32)>
     """
     kind = type(value)
+    if kind is Tensor and dtype is None:
+        return value                                                # the commonest cases
     if kind is float and dtype is None and dtype_hint is None and preferred_dtype is None:
-        return _engine.wrap(np.array(value, dtype=np.float32))     # the commonest case
+        return _engine.wrap(np.array(value, dtype=np.float32))
     dtype = _dtype_or_none(dtype)
     if isinstance(value, _TensorLike):
         tensor = _engine.read(value)

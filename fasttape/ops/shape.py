@@ -37,6 +37,8 @@ def _dims(shape):
 
 
 def _shape_tuple(shape):
+    if type(shape) is tuple and all(type(d) is int for d in shape):
+        return shape                                  # the common case, as is
     if isinstance(shape, _TensorLike):
         shape = np.asarray(shape).tolist()
     if isinstance(shape, (int, np.integer)):
@@ -126,8 +128,7 @@ def _reshape_vjp(g, shape, in_shape):
 def reshape(tensor, shape, name=None):
     """The same values in a new shape (one dimension may be -1)."""
     tensor = convert_to_tensor(tensor)
-    in_shape = tuple(tensor.shape)
-    return _engine.apply(_reshape.op, (tensor,), (_shape_tuple(shape), in_shape))
+    return _engine.apply(_reshape.op, (tensor,), (_shape_tuple(shape), tensor._value.shape))
 
 
 def _reshape_to(tensor, shape):
@@ -693,11 +694,22 @@ def size(input, out_type=None, name=None):  # noqa: A002 - TF's name
 
 def _index_part(k):
     """One element of an index key, canonicalised for numpy basic indexing."""
-    if k is None or k is Ellipsis:
+    kind = type(k)
+    if kind is int or k is None or k is Ellipsis:
+        return k
+    if kind is slice and _plain_slice(k):
         return k
     if isinstance(k, slice):
         return slice(*(None if b is None else _scalar_index(b) for b in (k.start, k.stop, k.step)))
     return _scalar_index(k)
+
+
+def _plain_slice(k):
+    """A slice of Python ints and Nones: numpy takes it as it is."""
+    for b in (k.start, k.stop, k.step):
+        if b is not None and type(b) is not int:
+            return False
+    return True
 
 
 def _scalar_index(k):
@@ -775,7 +787,7 @@ def getitem(tensor, key):
     if isinstance(key, list):
         raise errors.InvalidArgumentError(
             "Fancy indexing with a list is not supported; use tf.gather [Op:StridedSlice]")
-    in_shape = tuple(tensor.shape)
+    in_shape = tensor._value.shape
     key = _canonical_key(key, in_shape)
     out = _engine.apply(_strided_slice.op, (tensor,), (key, in_shape))
     if isinstance(source, _engine.Variable):
