@@ -246,6 +246,19 @@ cdef object _combine = None           # sum where a gradient is not dense (Index
 cdef object _densify = None           # such a gradient as an array / Tensor
 cdef OpDef _ADD = None
 
+# tf.experimental.numpy's numpy behaviour: operators that promote like numpy and numpy
+# indexing, installed by experimental_enable_numpy_behavior (None when off).
+cdef object _numpy_operator = None
+cdef object _numpy_getitem = None
+
+
+def set_numpy_behavior(operator=None, getitem=None):
+    """Install (or, with None, remove) the numpy-behaviour operator and indexing hooks."""
+    global _numpy_operator, _numpy_getitem
+    _numpy_operator = operator
+    _numpy_getitem = getitem
+
+
 # Methods and properties added to Tensor and Variable from Python (Variable.scatter_*,
 # numpy-style methods): looked up only when normal attribute lookup fails.
 EXTRA_METHODS = {}
@@ -317,6 +330,11 @@ cpdef tuple convert_inputs(tuple values):
 
 
 cdef object _binary(str opname, object a, object b):
+    cdef object out
+    if _numpy_operator is not None:
+        out = _numpy_operator(opname, a, b)      # NotImplemented: TF's rules below
+        if out is not NotImplemented:
+            return out
     cdef OpDef op = _operators[opname]
     if not isinstance(a, _TensorLike):
         if isinstance(a, (str, bytes)):
@@ -406,7 +424,15 @@ cdef class _TensorLike:
         return (t[i] for i in range(cnp.PyArray_DIM(a, 0)))
 
     def __getitem__(self, key):
+        if _numpy_getitem is not None:
+            return _numpy_getitem(self, key, _getitem)
         return _getitem(self, key)
+
+    def __round__(self, ndigits=None):
+        getter = EXTRA_PROPERTIES.get("__round__")        # numpy behaviour only, as TF
+        if getter is None:
+            raise TypeError(f"type {type(self).__name__} doesn't define __round__ method")
+        return getter(self)(ndigits)
 
     def __getattr__(self, name):
         if name == "name":        # (a property raising AttributeError would land here)

@@ -42,3 +42,7 @@ CASES = [
     Case("_select", lambda x, y: tf.where(x > y, x * y, x - y), n_in=2, separation=0.05,
          name="where"),
 ]
+
+# relu's rule is the _relu_grad op; differentiating a relu gradient exercises it
+CASES.append(Case("_relu_grad", lambda x, g: tf.nn.relu(x) * g, shapes=[(5,), (5,)],
+                  domain=[NONZERO, REALS], name="relu_grad"))

@@ -1,0 +1,5 @@
+"""`fasttape.experimental` (TF's `tf.experimental`): the NumPy API, `numpy`."""
+
+from fasttape.experimental import numpy  # noqa: F401
+
+__all__ = ["numpy"]
