@@ -1046,12 +1046,13 @@ cdef class _Tape:
         cdef node_t* node
         cdef dict tracked = self.tracked
         cdef set leaf_sources = set()
-        cdef bytearray relevant_buf = bytearray(n + 1)
-        cdef bytearray keep_buf = bytearray(n + 1)
-        cdef bytearray owned_buf = bytearray(n + 1)
-        cdef unsigned char* relevant = relevant_buf
-        cdef unsigned char* keep = keep_buf
-        cdef unsigned char* owned = owned_buf
+        # per node: depends on a source / keeps its cotangent (a source) / owns it;
+        # per edge: leads to a leaf source
+        cdef bytearray flags = bytearray(3 * (n + 1) + self.n_edges + 1)
+        cdef unsigned char* relevant = flags
+        cdef unsigned char* keep = relevant + (n + 1)
+        cdef unsigned char* owned = keep + (n + 1)
+        cdef unsigned char* to_leaf = owned + (n + 1)
 
         for sid in source_ids:
             r = tracked.get(sid, REF_LEAF)
@@ -1061,6 +1062,11 @@ cdef class _Tape:
             else:
                 leaf_sources.add(sid)
 
+        if leaf_sources:
+            for e in range(self.n_edges):
+                if self.in_refs[e] == REF_LEAF and self.in_ids[e] in leaf_sources:
+                    to_leaf[e] = 1
+
         # forward pass: which nodes depend on some source
         for i in range(n):
             if relevant[i]:
@@ -1068,7 +1074,7 @@ cdef class _Tape:
             node = &self.nodes[i]
             for e in range(node.in_start, node.in_start + node.n_in):
                 r = self.in_refs[e]
-                if (r >= 0 and relevant[r]) or (r == REF_LEAF and self.in_ids[e] in leaf_sources):
+                if (r >= 0 and relevant[r]) or to_leaf[e]:
                     relevant[i] = 1
                     break
 
@@ -1100,7 +1106,7 @@ cdef class _Tape:
             for k in range(node.n_in):
                 e = node.in_start + k
                 r = self.in_refs[e]
-                if (r >= 0 and relevant[r]) or (r == REF_LEAF and self.in_ids[e] in leaf_sources):
+                if (r >= 0 and relevant[r]) or to_leaf[e]:
                     needs[k] = True
                     any_need = True
             if not any_need:
