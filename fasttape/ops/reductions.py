@@ -35,8 +35,24 @@ MATH = [
 ]
 
 
+_AXES = {}       # (axis, rank) -> canonical axes, for the hashable common forms
+
+
 def canonical_axes(axis, rank):
     """A sorted tuple of non-negative axes for `axis` over a tensor of `rank`."""
+    kind = type(axis)
+    if axis is None or kind is int or (kind is tuple and all([type(a) is int for a in axis])):
+        key = (axis, rank)
+        axes = _AXES.get(key)
+        if axes is None:
+            axes = _canonical_axes(axis, rank)       # raises for bad axes: never cached
+            if len(_AXES) < 4096:
+                _AXES[key] = axes
+        return axes
+    return _canonical_axes(axis, rank)
+
+
+def _canonical_axes(axis, rank):
     if axis is None:
         return tuple(range(rank))
     if isinstance(axis, _TensorLike):

@@ -37,7 +37,7 @@ def _dims(shape):
 
 
 def _shape_tuple(shape):
-    if type(shape) is tuple and all(type(d) is int for d in shape):
+    if type(shape) is tuple and all([type(d) is int and d >= -1 for d in shape]):
         return shape                                  # the common case, as is
     if isinstance(shape, _TensorLike):
         shape = np.asarray(shape).tolist()
