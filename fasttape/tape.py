@@ -85,6 +85,9 @@ class GradientTape:
         watch_accessed_variables: watch trainable variables read while recording.
     """
 
+    __slots__ = ("_persistent", "_watch_accessed_variables", "_tape", "_recording", "_used",
+                 "__weakref__")
+
     def __init__(self, persistent=False, watch_accessed_variables=True):
         self._persistent = bool(persistent)
         self._watch_accessed_variables = bool(watch_accessed_variables)
@@ -210,7 +213,8 @@ class GradientTape:
         if sources is None:
             raise TypeError("Argument `sources` should be a Tensor, a Variable or a nested "
                             "structure of them, but received None.")
-        unconnected = _unconnected(unconnected_gradients)
+        unconnected = (unconnected_gradients if unconnected_gradients is
+                       UnconnectedGradients.NONE else _unconnected(unconnected_gradients))
         self._begin_use()
         try:
             flat_sources, rebuild = _flatten(sources)

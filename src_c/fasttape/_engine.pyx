@@ -32,7 +32,8 @@ cimport cython
 cimport numpy as cnp
 from cpython.dict cimport PyDict_GetItem
 from cpython.pythread cimport PyThread_get_thread_ident
-from cpython.ref cimport PyObject
+from cpython.ref cimport PyObject, Py_INCREF
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
 from libc.stdint cimport int32_t, int64_t
 from libc.stdlib cimport free, realloc
 from libc.string cimport memset
@@ -825,18 +826,23 @@ cpdef object apply(OpDef op, tuple inputs, tuple attrs):
 cdef tuple _saved_for(OpDef op, list tensors, Tensor out, tuple attrs):
     """Exactly what the op's rule reads, in its parameter order."""
     cdef int i, s
-    cdef list saved = [None] * op.n_spec
+    cdef object value
+    if op.n_spec == 0:
+        return ()
+    cdef tuple saved = PyTuple_New(op.n_spec)
     for i in range(op.n_spec):
         s = op.spec[i]
         if s >= 0:
-            saved[i] = tensors[s]
+            value = tensors[s]
         elif s == SPEC_ANS:
-            saved[i] = out
+            value = out
         elif s == SPEC_INPUTS:
-            saved[i] = tuple(tensors)
+            value = tuple(tensors)
         else:
-            saved[i] = attrs[SPEC_ATTR - s]
-    return tuple(saved)
+            value = attrs[SPEC_ATTR - s]
+        Py_INCREF(value)                   # PyTuple_SET_ITEM steals a reference
+        PyTuple_SET_ITEM(saved, i, value)
+    return saved
 
 
 cdef void _record(OpDef op, list tensors, Tensor out, tuple attrs) except *:
