@@ -212,11 +212,14 @@ def machine_info(fw: Frameworks, repo_root: str | None) -> list[tuple[str, str]]
     elif fw.fasttape is not None:
         version = getattr(fw.fasttape, "__version__", "?")
         where = getattr(fw.fasttape, "__file__", "?")
-        rows.append(("fasttape", f"{version} from {where}, repo commit {_git_describe(repo_root)}"))
+        commit = _git_describe(repo_root)
+        rows.append(("fasttape", f"{version} from {where}, repo commit {commit}"))
     else:
         rows.append(("fasttape", f"not importable: {fw.fasttape_error}"))
-    rows.append(("torch", fw.torch.__version__ if fw.torch is not None else f"absent ({fw.torch_error})"))
-    rows.append(("tensorflow", fw.tf.__version__ if fw.tf is not None else f"absent ({fw.tf_error})"))
+    rows.append(("torch", fw.torch.__version__ if fw.torch is not None
+                 else f"absent ({fw.torch_error})"))
+    rows.append(("tensorflow", fw.tf.__version__ if fw.tf is not None
+                 else f"absent ({fw.tf_error})"))
     env = ", ".join(f"{v}={os.environ.get(v, '')}" for v in THREAD_ENV_VARS)
     rows.append(("thread env (set before import)", env))
     for note in fw.threading_notes:

@@ -70,10 +70,10 @@ def standard_impls(
 
     for label, make in (torch or {}).items():
         if fw.torch is not None:
-            torch_mod = fw.torch
-            impls.append(Impl(label, PEER, "torch", (lambda m=make: m(torch_mod))))
+            impls.append(Impl(label, PEER, "torch", (lambda m=make, t=fw.torch: m(t))))
         else:
-            impls.append(Impl(label, PEER, "torch", None, f"torch not available: {fw.torch_error}"))
+            impls.append(Impl(label, PEER, "torch", None,
+                              f"torch not available: {fw.torch_error}"))
     return impls
 
 

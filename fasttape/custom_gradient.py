@@ -18,7 +18,7 @@ import inspect
 
 from fasttape import _engine, nest
 from fasttape._convert import convert_to_tensor
-from fasttape._engine import Variable, _TensorLike
+from fasttape._engine import _TensorLike
 from fasttape.ops._registry import defop
 from fasttape.ops.elementwise import zeros_like
 

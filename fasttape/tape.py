@@ -14,7 +14,7 @@ import numpy as np
 
 from fasttape import _engine, errors, nest
 from fasttape._convert import convert_to_tensor
-from fasttape._engine import Tensor, Variable, _TensorLike
+from fasttape._engine import Tensor, _TensorLike
 
 __all__ = ["GradientTape", "UnconnectedGradients"]
 

@@ -145,7 +145,7 @@ def ba_jacobian(cams, X, w, obs, feats):
         params = torch.cat([cams[obs[i, 0]], X[obs[i, 1]], w[i:i + 1]])
         feat = feats[i]
 
-        def f(p):
+        def f(p, feat=feat):
             return _ba_reproj_error(p[0:11], p[11:14], p[14], feat)
 
         errs.append(f(params))

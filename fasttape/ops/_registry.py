@@ -141,7 +141,8 @@ def _kernel_tables(n_in):
     """(forward kernels {name: index}, backward kernels {name: (index, operands)})."""
     if n_in == 2:
         return ({k: v[0] for k, v in _kernels.BINARY.items()}, _kernels.BINARY)
-    return (_kernels.FORWARD, {k: (i, (operand,)) for k, (i, operand) in _kernels.BACKWARD.items()})
+    backward = {k: (i, (operand,)) for k, (i, operand) in _kernels.BACKWARD.items()}
+    return (_kernels.FORWARD, backward)
 
 
 def _make_public(op, forward, tensors, variadic, attrs):

@@ -39,7 +39,7 @@ from libc.stdlib cimport free, realloc
 from libc.string cimport memset
 
 from fasttape._kernels cimport (
-    run_backward, run_backward_binary, run_forward, run_forward_binary,
+    run_backward, run_backward_binary, run_forward, run_forward_binary, same_shape,
 )
 from fasttape._types cimport node_t, tensor_id_t
 
@@ -870,21 +870,11 @@ cdef void _record(OpDef op, list tensors, Tensor out, tuple attrs) except *:
         tape.add_node(op, tensors, out, saved, in_shapes)
 
 
-cdef inline bint _same_shape(cnp.ndarray a, cnp.ndarray b) noexcept:
-    cdef int k, nd = cnp.PyArray_NDIM(a)
-    if nd != cnp.PyArray_NDIM(b):
-        return False
-    for k in range(nd):
-        if cnp.PyArray_DIM(a, k) != cnp.PyArray_DIM(b, k):
-            return False
-    return True
-
-
 cdef object _broadcast_shapes(list tensors, Tensor out):
     """The input shapes of a broadcasting node, or None when none was broadcast."""
     cdef Tensor t
     for t in tensors:
-        if not _same_shape(t._value, out._value):
+        if not same_shape(t._value, out._value):
             return tuple([shape_of(t._value) for t in tensors])
     return None
 

@@ -396,16 +396,6 @@ cdef cnp.ndarray run_forward(int kernel, cnp.ndarray x):
     return _run(FWD32[kernel], FWD64[kernel], x, None)
 
 
-cdef inline bint _same_shape(cnp.ndarray a, cnp.ndarray b) noexcept:
-    cdef int k, nd = cnp.PyArray_NDIM(a)
-    if nd != cnp.PyArray_NDIM(b):
-        return False
-    for k in range(nd):
-        if cnp.PyArray_DIM(a, k) != cnp.PyArray_DIM(b, k):
-            return False
-    return True
-
-
 cdef object run_forward_binary(int kernel, cnp.ndarray a, cnp.ndarray b):
     """a op b for small float arrays of one shape (or one 0-d operand); None otherwise."""
     cdef int type_num = cnp.PyArray_TYPE(a)
@@ -415,7 +405,7 @@ cdef object run_forward_binary(int kernel, cnp.ndarray a, cnp.ndarray b):
         return None
     cdef Py_ssize_t sa = 1, sb = 1
     cdef cnp.ndarray shape_of = a
-    if not _same_shape(a, b):
+    if not same_shape(a, b):
         if cnp.PyArray_NDIM(b) == 0:
             sb = 0
         elif cnp.PyArray_NDIM(a) == 0:

@@ -96,7 +96,9 @@ def test_gmm_value_and_gradient():
     np.testing.assert_allclose(to_np(value), gmm_reference(**inputs), rtol=1e-12)
     np.testing.assert_allclose(to_np(gmm.objective(**inputs)), to_np(value), rtol=1e-13)
 
-    f = lambda inp: to_np(gmm.objective(**inp))
+    def f(inp):
+
+        return to_np(gmm.objective(**inp))
     for key, grad in zip(("alphas", "means", "icf"), grads):
         assert tuple(grad.shape) == inputs[key].shape
         assert_close_rel(to_np(grad), fd_jacobian(f, inputs, key))
@@ -165,7 +167,9 @@ def test_ht_value_and_jacobian(complicated):
     np.testing.assert_allclose(to_np(ht.objective(**inputs)).ravel(), to_np(err), rtol=1e-13,
                                atol=1e-13)
 
-    f = lambda inp: to_np(ht.objective(**inp)).ravel()
+    def f(inp):
+
+        return to_np(ht.objective(**inp)).ravel()
     J_fd = fd_jacobian(f, inputs, "theta").T
     if complicated:
         d_us = fd_jacobian(f, inputs, "us")  # (n_pts, 2, 3 n_pts), block diagonal
@@ -184,7 +188,8 @@ def test_ht_rest_pose_reproduces_base_vertices():
     np.testing.assert_allclose(err, expected, atol=1e-12)
     # the Jacobian at the small-angle branch still matches finite differences
     _, J = ht.jacobian(**inputs)
-    f = lambda inp: to_np(ht.objective(**inp)).ravel()
+    def f(inp):
+        return to_np(ht.objective(**inp)).ravel()
     assert_close_rel(to_np(J), fd_jacobian(f, inputs, "theta").T)
 
 
@@ -193,7 +198,8 @@ def test_ht_rest_pose_reproduces_base_vertices():
 # ---------------------------------------------------------------------------
 
 def lstm_reference(main_params, extra_params, state, sequence):
-    sig = lambda z: 1.0 / (1.0 + np.exp(-z))
+    def sig(z):
+        return 1.0 / (1.0 + np.exp(-z))
     c, b = sequence.shape
     n_layers = main_params.shape[0] // 2
     state = state.copy()
@@ -224,7 +230,9 @@ def test_lstm_value_and_gradient():
     np.testing.assert_allclose(to_np(loss), lstm_reference(**inputs), rtol=1e-12)
     np.testing.assert_allclose(to_np(lstm.objective(**inputs)), to_np(loss), rtol=1e-13)
 
-    f = lambda inp: to_np(lstm.objective(**inp))
+    def f(inp):
+
+        return to_np(lstm.objective(**inp))
     for key, grad in zip(("main_params", "extra_params"), grads):
         assert tuple(grad.shape) == inputs[key].shape
         assert_close_rel(to_np(grad), fd_jacobian(f, inputs, key))
@@ -242,7 +250,8 @@ def test_lse_value_and_gradient_small():
     np.testing.assert_allclose(to_np(value), logsumexp(inputs["x"]), rtol=1e-14)
     np.testing.assert_allclose(to_np(lse.objective_builtin(**inputs)), logsumexp(inputs["x"]),
                                rtol=1e-14)
-    f = lambda inp: to_np(lse.objective(**inp))
+    def f(inp):
+        return to_np(lse.objective(**inp))
     assert_close_rel(to_np(grad), fd_jacobian(f, inputs, "x", h=1e-5))
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import fasttape as tf
+from tests.helpers import assert_jacobian_matches_rows
 from fasttape import _engine
 from fasttape.errors import InvalidArgumentError
 
@@ -543,22 +544,6 @@ def test_only_variable_slices_can_assign():
 
 
 # --- vectorised jacobians (rules taking stacked cotangents) -------------------------------------
-
-def assert_jacobian_matches_rows(f, x):
-    """tape.jacobian (one sweep over stacked rows) equals one gradient per output."""
-    x = tf.constant(x)
-    with tf.GradientTape(persistent=True) as tape:
-        tape.watch(x)
-        y = f(x)
-    jac = tape.jacobian(y, x)
-    rows = []
-    for i in range(int(np.prod(y.shape))):
-        seed = np.zeros(tuple(y.shape))
-        seed.flat[i] = 1.0
-        g = tape.gradient(y, x, output_gradients=tf.constant(seed))
-        rows.append(np.zeros(x.shape) if g is None else np.asarray(tf.convert_to_tensor(g)))
-    np.testing.assert_allclose(jac.numpy(), np.reshape(rows, tuple(jac.shape)))
-
 
 @pytest.mark.parametrize("f", [
     lambda x: tf.gather(x * x, [[2, 0], [2, 2]]),

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import fasttape as tf
+from tests.helpers import hessian
 from fasttape import errors
 
 IAE = errors.InvalidArgumentError
@@ -20,17 +21,6 @@ def grad(fn, *xs, **kwargs):
         y = fn(*ts)
     out = tape.gradient(y, ts, **kwargs)
     return out[0] if len(out) == 1 else out
-
-
-def hessian(fn, x):
-    x = tf.constant(x)
-    with tf.GradientTape() as outer:
-        outer.watch(x)
-        with tf.GradientTape() as inner:
-            inner.watch(x)
-            y = fn(x)
-        g = inner.gradient(y, x)
-    return outer.jacobian(g, x)
 
 
 def close(a, b, tol=1e-6):

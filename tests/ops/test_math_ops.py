@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import fasttape as tf
+from tests.helpers import grad_and_second
 from fasttape.errors import InvalidArgumentError
 from fasttape.ops import math_ops
 
@@ -22,14 +23,7 @@ def value_and_grads(f, *xs, weights=None):
 
 def second_derivative(f, x):
     """d/dx sum(d f / dx) with nested tapes (elementwise f: the diagonal)."""
-    t = tf.constant(x)
-    with tf.GradientTape() as outer:
-        outer.watch(t)
-        with tf.GradientTape() as inner:
-            inner.watch(t)
-            y = f(t)
-        g = inner.gradient(y, t)
-    return outer.gradient(g, t)
+    return grad_and_second(f, x)[1]
 
 
 def f32(*values):

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import fasttape as tf
+from tests.helpers import grad_and_second
 from fasttape.errors import InvalidArgumentError
 
 X = [[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]]
@@ -18,18 +19,6 @@ def grad(f, x, dtype=tf.float32):
         tape.watch(x)
         y = f(x)
     return tape.gradient(y, x)
-
-
-def grad_and_second(f, x):
-    """d/dx f and d/dx sum(d/dx f), with nested tapes."""
-    x = tf.constant(x)
-    with tf.GradientTape() as outer:
-        outer.watch(x)
-        with tf.GradientTape() as inner:
-            inner.watch(x)
-            y = f(x)
-        g = inner.gradient(y, x)
-    return g, outer.gradient(g, x)
 
 
 # --- axis and keepdims ---------------------------------------------------------------------

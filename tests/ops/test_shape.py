@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import fasttape as tf
+from tests.helpers import assert_jacobian_matches_rows
 from fasttape.errors import InvalidArgumentError
 
 X = np.arange(6.0).reshape(2, 3)
@@ -424,22 +425,6 @@ def test_iterating_a_tensor_gives_rows_with_gradients():
 
 
 # --- vectorised jacobians (rules taking stacked cotangents) -------------------------------------
-
-def assert_jacobian_matches_rows(f, x):
-    """tape.jacobian (one sweep over stacked rows) equals one gradient per output."""
-    x = tf.constant(x)
-    with tf.GradientTape(persistent=True) as tape:
-        tape.watch(x)
-        y = f(x)
-    jac = tape.jacobian(y, x)
-    rows = []
-    for i in range(int(np.prod(y.shape))):
-        seed = np.zeros(tuple(y.shape))
-        seed.flat[i] = 1.0
-        g = tape.gradient(y, x, output_gradients=tf.constant(seed))
-        rows.append(np.zeros(x.shape) if g is None else np.asarray(tf.convert_to_tensor(g)))
-    np.testing.assert_allclose(jac.numpy(), np.reshape(rows, tuple(jac.shape)))
-
 
 @pytest.mark.parametrize("f", [
     lambda x: tf.reshape(x * x, [3, -1]),

@@ -14,6 +14,7 @@ import numbers
 import numpy as np
 
 from fasttape import dtypes
+from fasttape._convert import _leaves
 from fasttape._engine import _TensorLike
 
 __all__ = [
@@ -74,12 +75,6 @@ def default_float():
     return np.dtype(np.float32 if STATE.prefer_float32 else np.float64)
 
 
-def _leaves(value):
-    if isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _leaves(v)
-    else:
-        yield value
 
 
 def _inference_input(value):
