@@ -146,8 +146,9 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None, preferred_d
     kind = type(value)
     if kind is Tensor and dtype is None:
         return value                                                # the commonest cases
-    if kind is float and dtype is None and dtype_hint is None and preferred_dtype is None:
-        return _engine.wrap(np.array(value, dtype=np.float32))
+    if dtype is None and dtype_hint is None and preferred_dtype is None and (
+            kind is float or (kind is list and value and all([type(v) is float for v in value]))):
+        return _engine.wrap(np.array(value, dtype=np.float32))     # Python floats
     dtype = _dtype_or_none(dtype)
     if isinstance(value, _TensorLike):
         tensor = _engine.read(value)
@@ -199,6 +200,8 @@ def constant(value, dtype=None, shape=None, name="Const"):
     >>> constant(1., shape=[2])
     <fasttape.Tensor: shape=(2,), dtype=float32, numpy=array([1., 1.], dtype=float32)>
     """
+    if type(value) is float and dtype is None and shape is None:
+        return _engine.wrap(np.array(value, dtype=np.float32))
     if isinstance(value, _TensorLike):
         tensor = _engine.read(value)
         if dtype is not None and tensor.dtype != dtypes.as_dtype(dtype):

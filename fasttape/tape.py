@@ -126,9 +126,9 @@ class GradientTape:
         if self._tape is None:
             raise AttributeError("GradientTape.watch() called on a tape that was never "
                                  "entered: use it inside `with tape:`")
-        for x in nest.flatten(tensor):
+        for x in _flatten(tensor)[0]:
             _check_watchable(x)
-            if not x.dtype.is_floating and _warned["int_watch"] < 5:
+            if not _engine.is_floating(x) and _warned["int_watch"] < 5:
                 _warned["int_watch"] += 1
                 _log.warning("The dtype of the watched tensor must be floating (e.g. "
                              "fasttape.float32), got %r", x.dtype)

@@ -140,7 +140,8 @@ def _set_rule(op, rule, tensors, variadic, attrs, fused):
 def _kernel_tables(n_in):
     """(forward kernels {name: index}, backward kernels {name: (index, operands)})."""
     if n_in == 2:
-        return ({k: v[0] for k, v in _kernels.BINARY.items()}, _kernels.BINARY)
+        return ({k: i for k, (i, _) in _kernels.BINARY.items()},
+                {k: (i, reads) for k, (i, reads) in _kernels.BINARY.items() if reads is not None})
     backward = {k: (i, (operand,)) for k, (i, operand) in _kernels.BACKWARD.items()}
     return (_kernels.FORWARD, backward)
 

@@ -120,7 +120,7 @@ def _floormod_vjp(g, x, y, needs):
 mod = floormod
 
 
-@elementwise_op(broadcasts=True, name="pow")
+@elementwise_op(broadcasts=True, name="pow", fused="pow")
 def pow(x, y):  # noqa: A001 - TF's name
     """x ** y; integers to negative integer powers raise InvalidArgumentError."""
     if x.dtype.kind in "iu" and y.dtype.kind in "iu" and np.any(y < 0):

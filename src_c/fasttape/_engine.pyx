@@ -617,8 +617,12 @@ cdef class Variable(_TensorLike):
             raise ValueError("The initial_value must be specified.")
         if callable(initial_value):
             initial_value = initial_value()
-        cdef Tensor init = _convert_to_tensor(initial_value, dtype=dtype)
-        self._value = init._value
+        cdef Tensor init
+        if type(initial_value) is float and dtype is None:      # Variable(3.): float32
+            self._value = _freeze(np.array(initial_value, dtype=np.float32))
+        else:
+            init = _convert_to_tensor(initial_value, dtype=dtype)
+            self._value = init._value
         self._id = new_id()
         self._trainable = bool(trainable)
         self._name = ("Variable" if name is None else str(name)) + ":0"
@@ -744,6 +748,11 @@ cdef class _UnreadVariable(Variable):
 
     def _repr_name(self):
         return "UnreadVariable"
+
+
+def is_floating(_TensorLike x):
+    """True for float16/32/64 tensors and variables."""
+    return _is_floating(x._array())
 
 
 def variable_id(Variable v):

@@ -22,8 +22,8 @@
 cimport cython
 cimport numpy as cnp
 from fasttape._types cimport real_t
-from libc.math cimport sin, cos, tan, exp, expm1, log, log1p, sqrt, tanh, fabs
-from libc.math cimport sinf, cosf, tanf, expf, expm1f, logf, log1pf, sqrtf, tanhf, fabsf
+from libc.math cimport sin, cos, tan, exp, expm1, log, log1p, sqrt, tanh, fabs, pow
+from libc.math cimport sinf, cosf, tanf, expf, expm1f, logf, log1pf, sqrtf, tanhf, fabsf, powf
 
 import numpy as np
 
@@ -248,6 +248,13 @@ cdef void fwd_truediv(const real_t* a, const real_t* b, real_t* out, Py_ssize_t 
     for i in range(n):
         out[i] = a[i * sa] / b[i * sb]
 
+cdef void fwd_pow(const real_t* a, const real_t* b, real_t* out, Py_ssize_t n,
+                  Py_ssize_t sa, Py_ssize_t sb) noexcept nogil:
+    # libm's pow, as numpy's float power uses
+    cdef Py_ssize_t i
+    for i in range(n):
+        out[i] = powf(a[i * sa], b[i * sb]) if real_t is float else pow(a[i * sa], b[i * sb])
+
 # Backward of the binary ops whose rule reads both operands (add and subtract read
 # nothing and need no kernel): (ga, gb) from g, a, b of one size.
 
@@ -283,20 +290,25 @@ ctypedef void (*binary_bwd32_t)(const float* g, const float* a, const float* b, 
 ctypedef void (*binary_bwd64_t)(const double* g, const double* a, const double* b, double* ga,
                                 double* gb, Py_ssize_t n) noexcept nogil
 
-cdef binary32_t BIN_FWD32[4]
-cdef binary64_t BIN_FWD64[4]
-cdef binary_bwd32_t BIN_BWD32[4]
-cdef binary_bwd64_t BIN_BWD64[4]
+cdef enum:
+    N_BINARY = 5
+
+cdef binary32_t BIN_FWD32[N_BINARY]
+cdef binary64_t BIN_FWD64[N_BINARY]
+cdef binary_bwd32_t BIN_BWD32[N_BINARY]
+cdef binary_bwd64_t BIN_BWD64[N_BINARY]
 BIN_FWD32[0] = fwd_add[float];       BIN_FWD64[0] = fwd_add[double]
 BIN_FWD32[1] = fwd_subtract[float];  BIN_FWD64[1] = fwd_subtract[double]
 BIN_FWD32[2] = fwd_multiply[float];  BIN_FWD64[2] = fwd_multiply[double]
 BIN_FWD32[3] = fwd_truediv[float];   BIN_FWD64[3] = fwd_truediv[double]
+BIN_FWD32[4] = fwd_pow[float];       BIN_FWD64[4] = fwd_pow[double]
 BIN_BWD32[2] = bwd_multiply[float];  BIN_BWD64[2] = bwd_multiply[double]
 BIN_BWD32[3] = bwd_truediv[float];   BIN_BWD64[3] = bwd_truediv[double]
 
-# Binary ops: name -> (index, what the backward reads). add/subtract read nothing.
+# Binary ops: name -> (index, what the backward reads; None: no backward kernel).
+# add/subtract read nothing.
 BINARY = {"add": (0, ()), "subtract": (1, ()), "multiply": (2, ("x", "y")),
-          "truediv": (3, ("x", "y"))}
+          "truediv": (3, ("x", "y")), "pow": (4, None)}
 
 cdef kernel32_t BWD32[N_BACKWARD]
 cdef kernel64_t BWD64[N_BACKWARD]
@@ -439,6 +451,8 @@ cdef object run_backward_binary(int kernel, cnp.ndarray g, tuple saved):
         neg = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(g), cnp.PyArray_DIMS(g), cnp.PyArray_TYPE(g), 0)
         np.negative(g, out=neg)
         return (g, neg)
+    if not 0 <= kernel < N_BINARY or BIN_BWD32[kernel] == NULL:
+        return None                  # no backward kernel: the rule runs
     cdef cnp.ndarray a = <cnp.ndarray?>saved[0]._value
     cdef cnp.ndarray b = <cnp.ndarray?>saved[1]._value
     cdef int type_num = cnp.PyArray_TYPE(g)
