@@ -21,7 +21,7 @@ from fasttape._engine import _TensorLike
 from fasttape.ops._registry import defop
 from fasttape.ops.elementwise import abs as _abs
 from fasttape.ops.elementwise import cast, equal, exp, sqrt, square
-from fasttape.ops.shape import broadcast_to, reshape
+from fasttape.ops.shape import reshape
 
 __all__ = [
     "reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
@@ -82,9 +82,27 @@ def kept_shape(in_shape, axes):
     return tuple(1 if i in axes else d for i, d in enumerate(in_shape))
 
 
-def _unreduce(g, axes, in_shape):
-    """Broadcast a reduced gradient back over the reduced axes."""
-    return broadcast_to(reshape(g, kept_shape(in_shape, axes)), in_shape)
+@defop(public=False, batches=True)
+def _unreduce_op(g, axes=None, keepdims=False, in_shape=None, scale=None):
+    # leading axes beyond the reduced shape are stacked cotangents (jacobians)
+    reduced_rank = len(in_shape) - (0 if keepdims else len(axes))
+    lead = g.shape[:g.ndim - reduced_rank]
+    out = np.broadcast_to(g.reshape(lead + kept_shape(in_shape, axes)), lead + tuple(in_shape))
+    return out if scale is None else np.multiply(out, scale, dtype=g.dtype)
+
+
+@_unreduce_op.defvjp
+def _unreduce_op_vjp(gg, axes, keepdims, in_shape, scale):
+    # the adjoint of a broadcast is a sum over the broadcast axes (then scaled)
+    lead = gg._value.ndim - len(in_shape)
+    total = reduce_sum(gg, axis=[a + lead for a in axes], keepdims=keepdims)
+    return total if scale is None else total * scale
+
+
+def _unreduce(g, axes, keepdims, in_shape, scale=None):
+    """Broadcast a reduced gradient back over the reduced axes (times `scale`), as one
+    recorded op."""
+    return _engine.apply(_unreduce_op.op, (g,), (axes, bool(keepdims), tuple(in_shape), scale))
 
 
 def _reduction(op, input_tensor, axis, keepdims):
@@ -112,8 +130,8 @@ def _sum(x, axes=None, keepdims=False, in_shape=None):
 
 
 @_sum.defvjp
-def _sum_vjp(g, axes, in_shape):
-    return _unreduce(g, axes, in_shape)
+def _sum_vjp(g, axes, keepdims, in_shape):
+    return _unreduce(g, axes, keepdims, in_shape)
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
@@ -140,9 +158,9 @@ def _mean(x, axes=None, keepdims=False, in_shape=None):
 
 
 @_mean.defvjp
-def _mean_vjp(g, axes, in_shape):
+def _mean_vjp(g, axes, keepdims, in_shape):
     count = int(np.prod([in_shape[a] for a in axes]))
-    return _unreduce(g / count, axes, in_shape)
+    return _unreduce(g, axes, keepdims, in_shape, 1.0 / count if count else np.nan)
 
 
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
@@ -230,11 +248,11 @@ def _prod(x, axes=None, keepdims=False, in_shape=None):
 
 
 @_prod.defvjp
-def _prod_vjp(g, x, axes, in_shape):
+def _prod_vjp(g, x, axes, keepdims, in_shape):
     # d prod / dx_i = the product of the other elements (exact at zeros: no division)
     if not axes:
         return g
-    return _unreduce(g, axes, in_shape) * _product_of_others(x, axes)
+    return _unreduce(g, axes, keepdims, in_shape) * _product_of_others(x, axes)
 
 
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):

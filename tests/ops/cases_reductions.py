@@ -5,6 +5,8 @@ exp inside makes their second derivative nontrivial. reduce_std/reduce_variance 
 compositions (their nodes are _mean and friends) but get cases of their own.
 """
 
+import numpy as np
+
 import fasttape as tf
 from fasttape.ops import reductions
 from tests.ops.gradcheck import Case
@@ -46,3 +48,16 @@ CASES = [
     Case("_mean", lambda x: tf.math.reduce_std(x, axis=[0, 1], keepdims=True),
          shapes=[(2, 3)], name="reduce_std"),
 ]
+
+
+def _mean_gradient_weighted_by(x):
+    """The gradient of reduce_mean(c, axis=1) with x as its upstream: _unreduce_op of x."""
+    c = tf.constant(np.ones((3, 4)))
+    with tf.GradientTape() as tape:
+        tape.watch(c)
+        y = tf.reduce_mean(c, axis=1)
+    return tape.gradient(y, c, output_gradients=x)
+
+
+CASES.append(Case("_unreduce_op", _mean_gradient_weighted_by, shapes=[(3,)],
+                  name="unreduce"))
