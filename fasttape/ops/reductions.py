@@ -186,13 +186,29 @@ def _extreme(x, axes, keepdims, np_fn, op_name, lowest):
     return np_fn(x, axis=axes, keepdims=keepdims, initial=start)
 
 
-def _extreme_vjp(g, x, ans, axes, in_shape):
-    # each tied extremum gets an equal share; a nan extremum ties with nothing, so the
-    # share is 0/0 = nan everywhere, as in TF
-    kept = kept_shape(in_shape, axes)
-    hits = cast(equal(x, reshape(ans, kept)), x.dtype)
-    share = hits / reduce_sum(hits, axis=axes, keepdims=True)
-    return share * reshape(g, kept)
+def _extreme_vjp(g, x, ans, axes, keepdims, in_shape):
+    return _engine.apply(_extreme_grad.op, (g, x, ans), (axes, keepdims, tuple(in_shape)))
+
+
+def _shares(x, ans, axes, in_shape):
+    """Each tied extremum's equal share (numpy); a nan extremum ties with nothing, so
+    the share is 0/0 = nan everywhere, as in TF."""
+    hits = x == np.reshape(ans, kept_shape(in_shape, axes))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.true_divide(hits, hits.sum(axis=axes, keepdims=True), dtype=x.dtype)
+
+
+@defop(public=False, same_dtype=False)
+def _extreme_grad(g, x, ans, axes=None, keepdims=False, in_shape=None):
+    # the gradient of max/min: g, split equally among the tied extrema (one op)
+    return _shares(x, ans, axes, in_shape) * np.reshape(g, kept_shape(in_shape, axes))
+
+
+@_extreme_grad.defvjp
+def _extreme_grad_vjp(gg, x, ans, axes, keepdims, in_shape):
+    # linear in g; piecewise constant in x and the extremum (no gradient path there)
+    share = _engine.wrap(_shares(x._value, ans._value, axes, in_shape))
+    return reduce_sum(gg * share, axis=list(axes), keepdims=keepdims), None, None
 
 
 @defop(public=False)
@@ -201,8 +217,8 @@ def _max(x, axes=None, keepdims=False, in_shape=None):
 
 
 @_max.defvjp
-def _max_vjp(g, x, ans, axes, in_shape):
-    return _extreme_vjp(g, x, ans, axes, in_shape)
+def _max_vjp(g, x, ans, axes, keepdims, in_shape):
+    return _extreme_vjp(g, x, ans, axes, keepdims, in_shape)
 
 
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
@@ -223,8 +239,8 @@ def _min(x, axes=None, keepdims=False, in_shape=None):
 
 
 @_min.defvjp
-def _min_vjp(g, x, ans, axes, in_shape):
-    return _extreme_vjp(g, x, ans, axes, in_shape)
+def _min_vjp(g, x, ans, axes, keepdims, in_shape):
+    return _extreme_vjp(g, x, ans, axes, keepdims, in_shape)
 
 
 def reduce_min(input_tensor, axis=None, keepdims=False, name=None):

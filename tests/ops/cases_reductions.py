@@ -61,3 +61,16 @@ def _mean_gradient_weighted_by(x):
 
 CASES.append(Case("_unreduce_op", _mean_gradient_weighted_by, shapes=[(3,)],
                   name="unreduce"))
+
+
+def _max_gradient_weighted_by(x):
+    """The gradient of reduce_max(c, axis=1) (with a tie) with x as its upstream."""
+    c = tf.constant(np.array([[1.0, 3.0, 3.0], [2.0, 0.0, 1.0]]))
+    with tf.GradientTape() as tape:
+        tape.watch(c)
+        y = tf.reduce_max(c, axis=1)
+    return tape.gradient(y, c, output_gradients=x)
+
+
+CASES.append(Case("_extreme_grad", _max_gradient_weighted_by, shapes=[(2,)],
+                  name="max_gradient"))
