@@ -20,7 +20,7 @@ from fasttape._convert import convert_to_tensor
 from fasttape._engine import _TensorLike
 from fasttape.ops._registry import defop
 from fasttape.ops.elementwise import abs as _abs
-from fasttape.ops.elementwise import cast, equal, exp, sqrt, square
+from fasttape.ops.elementwise import exp, sqrt, square
 from fasttape.ops.shape import reshape
 
 __all__ = [
