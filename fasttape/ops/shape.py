@@ -98,7 +98,10 @@ def _sliced_rank(key, rank):
 
 
 def _slice(t, key):
-    """t[key] for a canonical basic-indexing key, as one recorded op."""
+    """t[key] for a canonical basic-indexing key, as one recorded op (when no tape
+    records, simply a view: the stack/unstack/split rules make one per operand)."""
+    if not _engine.any_recording():
+        return _engine.wrap(t._value[key])
     return _engine.apply(_strided_slice.op, (t,), (key, t._value.shape))
 
 
