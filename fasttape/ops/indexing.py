@@ -835,15 +835,9 @@ class _VariableSlice(Tensor):
 
 
 def variable_slice(tensor, variable, key):
-    """`variable[key]`: the sliced Tensor, re-typed to carry `assign` back to the variable.
-
-    Needs the engine's `retype` (a Tensor subclass instance sharing a Tensor's value and
-    id); without it the slice is a plain Tensor.
-    """
-    retype = getattr(_engine, "retype", None)
-    if retype is None:
-        return tensor
-    out = retype(tensor, _VariableSlice)
+    """`variable[key]`: the sliced Tensor, re-typed (same value and id) to carry `assign`
+    back to the variable."""
+    out = _engine.retype(tensor, _VariableSlice)
     out._variable = variable
     out._key = key
     return out

@@ -115,10 +115,6 @@ def pop_tape(_Tape tape):
     return False
 
 
-def is_active(_Tape tape):
-    return any(t is tape for t in _thread.active)
-
-
 def is_tracked(x):
     """True when a tape recording in this thread tracks `x` (a Tensor or Variable)."""
     cdef list active = _active_tapes()
@@ -753,15 +749,6 @@ cdef class _UnreadVariable(Variable):
 def is_floating(_TensorLike x):
     """True for float16/32/64 tensors and variables."""
     return _is_floating(x._array())
-
-
-def variable_id(Variable v):
-    return v._root()._id
-
-
-def is_trainable_float(Variable v):
-    v = v._root()
-    return v._trainable and _is_floating(v._value)
 
 
 # --- applying an op -------------------------------------------------------------------

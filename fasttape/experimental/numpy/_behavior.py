@@ -11,9 +11,8 @@ What it turns on:
 * With `dtype_conversion_mode='legacy'` (the default), Python operators promote their
   operands as NumPy does (`int32 tensor + 1.5` is float64, `float32 + float64`
   float64) and `@` follows `tnp.matmul`; indexing accepts integer and bool arrays
-  (`t[[0, 2]]`, `t[mask]`); `round(t)` rounds like `tnp.around`. These three need
-  engine hooks (`_engine.set_numpy_behavior`); without them only the members and the
-  inference change.
+  (`t[[0, 2]]`, `t[mask]`); `round(t)` rounds like `tnp.around`. These three go
+  through the engine's hooks (`_engine.set_numpy_behavior`, `EXTRA_PROPERTIES`).
 """
 
 import types
@@ -192,13 +191,11 @@ _SAVED = _Saved()
 
 
 def _engine_hooks(enable, mode):
-    hook = getattr(_engine, "set_numpy_behavior", None)
-    if hook is None:
-        return
     if enable:
-        hook(operator=numpy_operator if mode == "legacy" else None, getitem=numpy_getitem)
+        _engine.set_numpy_behavior(operator=numpy_operator if mode == "legacy" else None,
+                                   getitem=numpy_getitem)
     else:
-        hook(operator=None, getitem=None)
+        _engine.set_numpy_behavior(operator=None, getitem=None)
 
 
 def experimental_enable_numpy_behavior(prefer_float32=False, dtype_conversion_mode="legacy"):
