@@ -39,7 +39,8 @@ from libc.stdlib cimport free, realloc
 from libc.string cimport memset
 
 from fasttape._kernels cimport (
-    run_backward, run_backward_binary, run_forward, run_forward_binary, same_shape,
+    SMALL_FORWARD, run_backward, run_backward_binary, run_forward, run_forward_binary,
+    same_shape,
 )
 from fasttape._types cimport node_t, tensor_id_t
 
@@ -54,7 +55,6 @@ from fasttape.tensor_shape import TensorShape
 
 cnp.import_array()
 
-cdef Py_ssize_t SMALL_FORWARD = 2048   # the fused forward kernels' size limit
 
 # --- ids and the per-thread tape stack ----------------------------------------------------
 

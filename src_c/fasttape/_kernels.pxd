@@ -1,5 +1,8 @@
 cimport numpy as cnp
 
+cdef enum:
+    SMALL_FORWARD = 2048     # forward kernels run on float arrays up to this size
+
 cdef cnp.ndarray run_backward(int kernel, cnp.ndarray g, cnp.ndarray saved)
 cdef cnp.ndarray run_forward(int kernel, cnp.ndarray x)
 cdef object run_forward_binary(int kernel, cnp.ndarray a, cnp.ndarray b)

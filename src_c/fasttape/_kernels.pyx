@@ -33,7 +33,6 @@ ctypedef void (*kernel32_t)(const float* g, const float* s, float* out, Py_ssize
 ctypedef void (*kernel64_t)(const double* g, const double* s, double* out, Py_ssize_t n) noexcept nogil
 
 cdef Py_ssize_t NOGIL_MIN_SIZE = 1 << 15
-cdef Py_ssize_t SMALL_FORWARD = 2048
 
 
 # --- scalar maths over real_t ------------------------------------------------------

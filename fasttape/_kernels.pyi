@@ -1,0 +1,13 @@
+# Stub for the compiled kernels (src_c/fasttape/_kernels.pyx): their Python wrappers.
+from typing import Any
+
+import numpy as np
+
+BACKWARD: dict[str, tuple[int, str]]
+FORWARD: dict[str, int]
+BINARY: dict[str, tuple[int, tuple[str, ...] | None]]
+
+def backward(name: str, g: Any, saved: Any) -> np.ndarray: ...
+def forward(name: str, x: Any) -> np.ndarray: ...
+def binary_forward(name: str, a: Any, b: Any) -> np.ndarray | None: ...
+def binary_backward(name: str, g: Any, a: Any, b: Any) -> tuple[np.ndarray, np.ndarray] | None: ...
