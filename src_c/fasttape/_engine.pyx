@@ -1001,6 +1001,8 @@ cdef class _Tape:
         that no path reaches gets None. Under a recording
         tape the results are recorded Tensors; sparse results stay IndexedSlices.
         """
+        if len(seeds) != len(targets):
+            raise ValueError(f"{len(seeds)} seeds for {len(targets)} targets")
         cdef bint recorded = _active_tapes() is not None
         cdef list read = [_as_tensor(t, "target") for t in targets]
         cdef list ids = [_source_key(x) for x in sources]
@@ -1031,6 +1033,8 @@ cdef class _Tape:
         Rules of ops declared `batches=True` take the stacked cotangents directly;
         any other op's rule runs once per row, for its node only. First order only.
         """
+        if len(seeds) != len(targets):
+            raise ValueError(f"{len(seeds)} seeds for {len(targets)} targets")
         cdef bint recorded = _active_tapes() is not None
         if batched and recorded:
             raise ValueError("a batched sweep runs in first-order mode only")
