@@ -21,7 +21,6 @@ from fasttape._engine import _TensorLike
 from fasttape.ops._registry import defop
 from fasttape.ops.elementwise import abs as _abs
 from fasttape.ops.elementwise import exp, sqrt, square
-from fasttape.ops.shape import reshape
 
 __all__ = [
     "reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
@@ -82,11 +81,15 @@ def kept_shape(in_shape, axes):
     return tuple(1 if i in axes else d for i, d in enumerate(in_shape))
 
 
+def _reduced_rank(in_shape, axes, keepdims):
+    """The rank of a reduction's output (and so of its gradient, unstacked)."""
+    return len(in_shape) - (0 if keepdims else len(axes))
+
+
 @defop(public=False, batches=True)
 def _unreduce_op(g, axes=None, keepdims=False, in_shape=None, scale=None):
     # leading axes beyond the reduced shape are stacked cotangents (jacobians)
-    reduced_rank = len(in_shape) - (0 if keepdims else len(axes))
-    lead = g.shape[:g.ndim - reduced_rank]
+    lead = g.shape[:g.ndim - _reduced_rank(in_shape, axes, keepdims)]
     out = np.broadcast_to(g.reshape(lead + kept_shape(in_shape, axes)), lead + tuple(in_shape))
     return out if scale is None else np.multiply(out, scale, dtype=g.dtype)
 
@@ -122,7 +125,7 @@ def _refuse(x, kinds, op_name):
 
 # --- sum and mean ------------------------------------------------------------------------
 
-@defop(public=False)
+@defop(public=False, batches=True)
 def _sum(x, axes=None, keepdims=False, in_shape=None):
     _refuse(x, "iufc", "Sum")
     # dtype=: numpy would widen int32 sums to int64; TF keeps the input dtype
@@ -143,7 +146,7 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
     return _reduction(_sum.op, input_tensor, axis, keepdims)
 
 
-@defop(public=False)
+@defop(public=False, batches=True)
 def _mean(x, axes=None, keepdims=False, in_shape=None):
     _refuse(x, "iufc", "Mean")
     count = int(np.prod([x.shape[a] for a in axes]))
@@ -198,20 +201,24 @@ def _shares(x, ans, axes, in_shape):
         return np.true_divide(hits, hits.sum(axis=axes, keepdims=True), dtype=x.dtype)
 
 
-@defop(public=False, same_dtype=False)
+@defop(public=False, same_dtype=False, batches=True)
 def _extreme_grad(g, x, ans, axes=None, keepdims=False, in_shape=None):
-    # the gradient of max/min: g, split equally among the tied extrema (one op)
-    return _shares(x, ans, axes, in_shape) * np.reshape(g, kept_shape(in_shape, axes))
+    # the gradient of max/min: g, split equally among the tied extrema (one op); axes
+    # of g before the reduced shape are stacked cotangents (jacobians)
+    lead = g.shape[:g.ndim - _reduced_rank(in_shape, axes, keepdims)]
+    return _shares(x, ans, axes, in_shape) * np.reshape(g, lead + kept_shape(in_shape, axes))
 
 
 @_extreme_grad.defvjp
 def _extreme_grad_vjp(gg, x, ans, axes, keepdims, in_shape):
     # linear in g; piecewise constant in x and the extremum (no gradient path there)
     share = _engine.wrap(_shares(x._value, ans._value, axes, in_shape))
-    return reduce_sum(gg * share, axis=list(axes), keepdims=keepdims), None, None
+    lead = gg._value.ndim - len(in_shape)
+    total = reduce_sum(gg * share, axis=[a + lead for a in axes], keepdims=keepdims)
+    return total, None, None
 
 
-@defop(public=False)
+@defop(public=False, batches=True)
 def _max(x, axes=None, keepdims=False, in_shape=None):
     return _extreme(x, axes, keepdims, np.maximum.reduce, "Max", lowest=True)
 
@@ -233,7 +240,7 @@ def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
     return _reduction(_max.op, input_tensor, axis, keepdims)
 
 
-@defop(public=False)
+@defop(public=False, batches=True)
 def _min(x, axes=None, keepdims=False, in_shape=None):
     return _extreme(x, axes, keepdims, np.minimum.reduce, "Min", lowest=False)
 
@@ -257,7 +264,7 @@ def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
 
 # --- product -----------------------------------------------------------------------------
 
-@defop(public=False)
+@defop(public=False, batches=True)
 def _prod(x, axes=None, keepdims=False, in_shape=None):
     _refuse(x, "iufc", "Prod")
     return np.multiply.reduce(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
@@ -344,7 +351,7 @@ def _shift_point(x, axes=None):
     return _finite_max(x, axes)
 
 
-@defop(public=False, float_only=True)
+@defop(public=False, float_only=True, batches=True)
 def _logsumexp(x, axes=None, keepdims=False, in_shape=None):
     m = _finite_max(x, axes)
     total = np.add.reduce(np.exp(x - m), axis=axes, keepdims=keepdims)
@@ -352,11 +359,10 @@ def _logsumexp(x, axes=None, keepdims=False, in_shape=None):
 
 
 @_logsumexp.defvjp
-def _logsumexp_vjp(g, x, axes, in_shape):
+def _logsumexp_vjp(g, x, axes, keepdims, in_shape):
     # softmax, max-shifted like the forward: exactly 1/n for n equal large inputs
-    kept = kept_shape(in_shape, axes)
     e = exp(x - _engine.apply(_shift_point.op, (x,), (axes,)))
-    return reshape(g, kept) / reduce_sum(e, axis=axes, keepdims=True) * e
+    return _unreduce(g, axes, keepdims, in_shape) / reduce_sum(e, axis=axes, keepdims=True) * e
 
 
 def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import fasttape as tf
-from tests.helpers import grad_and_second
 from fasttape.errors import InvalidArgumentError
+from tests.helpers import assert_jacobian_matches_rows, grad_and_second
 
 X = [[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]]
 
@@ -392,3 +392,23 @@ def test_top_level_and_math_names(name):
 def test_moments_live_only_in_math(name):
     assert hasattr(tf.math, name)
     assert not hasattr(tf, name)
+
+
+@pytest.mark.parametrize("f", [
+    lambda x: tf.reduce_sum(x * x, axis=1),
+    lambda x: tf.reduce_mean(tf.sin(x), axis=0, keepdims=True),
+    lambda x: (tf.expand_dims(tf.reduce_max(x, axis=1), 1)
+               * tf.reduce_min(x, axis=0, keepdims=True)),
+    lambda x: tf.reduce_prod(x, axis=[0]) + tf.reduce_logsumexp(x, axis=1, keepdims=True),
+    lambda x: tf.reduce_logsumexp(x) * x,
+], ids=["sum", "mean-keepdims", "max-min", "prod-logsumexp", "logsumexp-all"])
+def test_vectorised_jacobian_through_reductions_matches_rows(f):
+    x = np.array([[1.0, 3.0, 3.0], [0.5, -2.0, 1.5]])       # a tie in row 0
+    assert_jacobian_matches_rows(f, x)
+
+
+def test_reduction_rules_take_stacked_cotangents():
+    from fasttape.ops._registry import OPS
+    batched = {op.name for op in OPS if op.batches}
+    assert {"_sum", "_mean", "_max", "_min", "_prod", "_logsumexp", "_unreduce_op",
+            "_extreme_grad"} <= batched
