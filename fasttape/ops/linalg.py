@@ -312,9 +312,8 @@ def _matvec_vjp(g, a, b, transpose_a, adjoint_a, needs):
     ta = transpose_a or adjoint_a
     ga = gb = None
     if needs[0]:
-        col_g, row_b = reshape(g, _shape(g) + (1,)), reshape(b, _shape(b)[:-1] + (1, -1))
-        col_b, row_g = reshape(b, _shape(b) + (1,)), reshape(g, _shape(g)[:-1] + (1, -1))
-        ga = col_b * row_g if ta else col_g * row_b
+        column, row = (b, g) if ta else (g, b)
+        ga = reshape(column, _shape(column) + (1,)) * reshape(row, _shape(row)[:-1] + (1, -1))
     if needs[1]:
         gb = _engine.apply(_matvec.op, (a, g), (not ta, False))
     return ga, gb

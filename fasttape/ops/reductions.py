@@ -90,8 +90,13 @@ def _reduced_rank(in_shape, axes, keepdims):
 def _unreduce_op(g, axes=None, keepdims=False, in_shape=None, scale=None):
     # leading axes beyond the reduced shape are stacked cotangents (jacobians)
     lead = g.shape[:g.ndim - _reduced_rank(in_shape, axes, keepdims)]
-    out = np.broadcast_to(g.reshape(lead + kept_shape(in_shape, axes)), lead + tuple(in_shape))
-    return out if scale is None else np.multiply(out, scale, dtype=g.dtype)
+    kept = g.reshape(lead + kept_shape(in_shape, axes))
+    out = np.empty(lead + tuple(in_shape), dtype=g.dtype)       # filled by broadcasting
+    if scale is None:
+        out[...] = kept
+    else:
+        np.multiply(kept, scale, out=out, dtype=g.dtype)
+    return out
 
 
 @_unreduce_op.defvjp
