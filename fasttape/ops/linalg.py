@@ -116,7 +116,12 @@ def _constant(array):
 
 
 def _mm(a, b, ta=False, tb=False):
-    """matmul of two Tensors inside rules: the plain op when nothing is transposed."""
+    """matmul of two Tensors inside rules: the plain op when nothing is transposed, and
+    just numpy's matmul when no tape records (first order: nothing to record)."""
+    if not _engine.any_recording():
+        av, bv = a._value, b._value
+        return _engine.wrap(np.matmul(np.swapaxes(av, -1, -2) if ta else av,
+                                      np.swapaxes(bv, -1, -2) if tb else bv))
     if ta or tb:
         return _engine.apply(_matmul_t.op, (a, b), (ta, tb, False, False))
     return _engine.apply(_matmul.op, (a, b), ())
