@@ -34,9 +34,8 @@ from cpython.dict cimport PyDict_GetItem
 from cpython.pythread cimport PyThread_get_thread_ident
 from cpython.ref cimport PyObject, Py_INCREF
 from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
-from libc.stdint cimport int32_t, int64_t
+from libc.stdint cimport int32_t
 from libc.stdlib cimport free, realloc
-from libc.string cimport memset
 
 from fasttape._kernels cimport (
     SMALL_FORWARD, run_backward, run_backward_binary, run_forward, run_forward_binary,

@@ -19,7 +19,6 @@
 #   * The GIL is released only for arrays of NOGIL_MIN_SIZE elements or more, where
 #     the loop dominates the cost of releasing it.
 
-cimport cython
 cimport numpy as cnp
 from fasttape._types cimport real_t
 from libc.math cimport sin, cos, tan, exp, expm1, log, log1p, sqrt, tanh, fabs, pow
