@@ -49,8 +49,9 @@ cdef class _Tape:
     cdef public dict watched_vars
     cdef public bint watch_accessed
     cdef int _grow(self, Py_ssize_t edges) except -1
-    cdef int add_node(self, OpDef op, list tensors, Tensor out, tuple saved,
-                      object in_shapes) except -1
+    cdef bint stage_inputs(self, list tensors) except -1
+    cdef int commit_node(self, OpDef op, Py_ssize_t n, Tensor out, tuple saved,
+                         object in_shapes) except -1
     cdef on_variable_read(self, Variable v)
 
 cpdef object apply(OpDef op, tuple inputs, tuple attrs)

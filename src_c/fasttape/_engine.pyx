@@ -847,22 +847,15 @@ cdef void _record(OpDef op, list tensors, Tensor out, tuple attrs) except *:
     cdef tuple saved = None
     cdef object in_shapes = None
     cdef _Tape tape
-    cdef Tensor t
-    cdef bint hit
     for tape_obj in active:
         tape = <_Tape>tape_obj
-        hit = False
-        for t in tensors:
-            if PyDict_GetItem(tape.tracked, t._id) != NULL:
-                hit = True
-                break
-        if not hit:
-            continue
+        if not tape.stage_inputs(tensors):
+            continue              # this tape tracks none of the inputs
         if saved is None:
             saved = _saved_for(op, tensors, out, attrs)
             if op.broadcasts:
                 in_shapes = _broadcast_shapes(tensors, out)
-        tape.add_node(op, tensors, out, saved, in_shapes)
+        tape.commit_node(op, len(tensors), out, saved, in_shapes)
 
 
 cdef object _broadcast_shapes(list tensors, Tensor out):
@@ -948,26 +941,35 @@ cdef class _Tape:
             self.cap_edges = cap
         return 0
 
-    cdef int add_node(self, OpDef op, list tensors, Tensor out, tuple saved,
-                      object in_shapes) except -1:
+    cdef bint stage_inputs(self, list tensors) except -1:
+        """Write the inputs' ids and refs past the last edge, uncommitted; True when this
+        tape tracks one of them (one dict lookup per input serves both)."""
         cdef Py_ssize_t k, n = len(tensors), e
         cdef Tensor t
         cdef PyObject* ref
+        cdef bint hit = False
         self._grow(n)
-        cdef node_t* node = &self.nodes[self.n_nodes]
-        node.op = op.code
-        node.n_in = <int32_t>n
-        node.in_start = self.n_edges
-        node.out_id = <tensor_id_t>out._id
         for k in range(n):
             t = <Tensor>tensors[k]
             e = self.n_edges + k
             self.in_ids[e] = <tensor_id_t>t._id
             ref = PyDict_GetItem(self.tracked, t._id)
+            if ref != NULL:
+                hit = True
             if ref == NULL or not _is_floating(t._value):
                 self.in_refs[e] = REF_CONSTANT
             else:
                 self.in_refs[e] = <Py_ssize_t>(<object>ref)
+        return hit
+
+    cdef int commit_node(self, OpDef op, Py_ssize_t n, Tensor out, tuple saved,
+                         object in_shapes) except -1:
+        """Append the node whose n inputs stage_inputs has just written."""
+        cdef node_t* node = &self.nodes[self.n_nodes]
+        node.op = op.code
+        node.n_in = <int32_t>n
+        node.in_start = self.n_edges
+        node.out_id = <tensor_id_t>out._id
         self.n_edges += n
         if in_shapes is not None:
             self.in_shapes[self.n_nodes] = in_shapes
