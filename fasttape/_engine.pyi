@@ -8,8 +8,8 @@ from fasttape.tensor_shape import TensorShape
 
 OPS: list[OpDef]
 SPEC: dict[str, int]
-EXTRA_METHODS: dict[str, Callable[..., Any]]
-EXTRA_PROPERTIES: dict[str, Callable[[Any], Any]]
+TENSOR_ATTRIBUTES: dict[str, Callable[[Any], Any]]
+VARIABLE_ATTRIBUTES: dict[str, Callable[[Any], Any]]
 
 class OpDef:
     name: str

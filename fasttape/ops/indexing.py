@@ -23,13 +23,12 @@ variable (`v[1:3]`) gains `assign`. Writes never touch the arrays a tape may hav
 saved: they build a new array and assign it.
 """
 
-import types
 
 import numpy as np
 
 from fasttape import _engine, dtypes, errors
 from fasttape._convert import convert_to_tensor
-from fasttape._engine import Tensor, Variable, _TensorLike
+from fasttape._engine import Tensor, _TensorLike
 from fasttape.indexed_slices import IndexedSlices, combine, densify  # noqa: F401 (engine hooks)
 from fasttape.ops._registry import defop
 from fasttape.ops.shape import _dims, _int_scalar, _lead, _reshape_to, concat, convert_list
@@ -794,17 +793,8 @@ _VARIABLE_METHODS = {
 }
 
 
-def _variables_only(name, method):
-    """An attribute that Variables have and Tensors do not (hasattr stays honest)."""
-    def get(obj):
-        if not isinstance(obj, Variable):
-            raise AttributeError(f"'{type(obj).__name__}' object has no attribute '{name}'")
-        return types.MethodType(method, obj)
-    return get
-
-
-_engine.EXTRA_PROPERTIES.update(
-    {name: _variables_only(name, m) for name, m in _VARIABLE_METHODS.items()})
+# Variables have these, Tensors do not (hasattr stays honest): `__get__` binds each
+_engine.VARIABLE_ATTRIBUTES.update({name: m.__get__ for name, m in _VARIABLE_METHODS.items()})
 
 
 class _VariableSlice(Tensor):

@@ -255,10 +255,12 @@ def set_numpy_behavior(operator=None, getitem=None):
     _numpy_getitem = getitem
 
 
-# Methods and properties added to Tensor and Variable from Python (Variable.scatter_*,
-# numpy-style methods): looked up only when normal attribute lookup fails.
-EXTRA_METHODS = {}
-EXTRA_PROPERTIES = {}
+# Attributes added from Python, per type: name -> getter(obj), the value of obj.name
+# (for a method, `function.__get__` binds it). Variable.scatter_* live in
+# VARIABLE_ATTRIBUTES, tnp's ndarray members in TENSOR_ATTRIBUTES. Looked up only when
+# normal attribute lookup fails, so they cost nothing on the hot path.
+TENSOR_ATTRIBUTES = {}
+VARIABLE_ATTRIBUTES = {}
 
 
 def install(operators, getitem, convert_to_tensor, sum_to_shape, combine=None, densify=None):
@@ -343,6 +345,10 @@ cdef object _binary(str opname, object a, object b):
     return apply(op, (a, b), ())
 
 
+cdef inline dict _added_attributes(object obj):
+    return VARIABLE_ATTRIBUTES if isinstance(obj, Variable) else TENSOR_ATTRIBUTES
+
+
 cdef class _TensorLike:
     """What Tensor and Variable share: numpy interop, protocols and operators.
 
@@ -425,7 +431,7 @@ cdef class _TensorLike:
         return _getitem(self, key)
 
     def __round__(self, ndigits=None):
-        getter = EXTRA_PROPERTIES.get("__round__")        # numpy behaviour only, as TF
+        getter = _added_attributes(self).get("__round__")   # numpy behaviour only, as TF
         if getter is None:
             raise TypeError(f"type {type(self).__name__} doesn't define __round__ method")
         return getter(self)(ndigits)
@@ -433,12 +439,9 @@ cdef class _TensorLike:
     def __getattr__(self, name):
         if name == "name":        # (a property raising AttributeError would land here)
             raise AttributeError("Tensor.name is undefined when eager execution is enabled.")
-        method = EXTRA_METHODS.get(name)
-        if method is not None:
-            return method.__get__(self)
-        prop = EXTRA_PROPERTIES.get(name)
-        if prop is not None:
-            return prop(self)
+        getter = _added_attributes(self).get(name)
+        if getter is not None:
+            return getter(self)
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __setitem__(self, key, value):

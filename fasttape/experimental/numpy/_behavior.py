@@ -12,15 +12,14 @@ What it turns on:
   operands as NumPy does (`int32 tensor + 1.5` is float64, `float32 + float64`
   float64) and `@` follows `tnp.matmul`; indexing accepts integer and bool arrays
   (`t[[0, 2]]`, `t[mask]`); `round(t)` rounds like `tnp.around`. These three go
-  through the engine's hooks (`_engine.set_numpy_behavior`, `EXTRA_PROPERTIES`).
+  through the engine's hooks (`_engine.set_numpy_behavior`, `TENSOR_ATTRIBUTES`).
 """
 
-import types
 
 import numpy as np
 
 from fasttape import _engine
-from fasttape._engine import Tensor, _TensorLike
+from fasttape._engine import _TensorLike
 from fasttape.experimental.numpy import _ops
 from fasttape.experimental.numpy._core import to_tensor, to_tensors
 from fasttape.experimental.numpy._dtypes import STATE, infer_dtype
@@ -79,25 +78,11 @@ _PROPERTIES = {
 }
 
 
-def _tensor_method(name, method):
-    def get(obj):
-        if not isinstance(obj, Tensor):
-            raise AttributeError(f"'{type(obj).__name__}' object has no attribute '{name}'")
-        return types.MethodType(method, obj)
-    return get
-
-
-def _tensor_property(name, prop):
-    def get(obj):
-        if not isinstance(obj, Tensor):
-            raise AttributeError(f"'{type(obj).__name__}' object has no attribute '{name}'")
-        return prop(obj)
-    return get
-
-
 def _members():
-    members = {name: _tensor_method(name, m) for name, m in _METHODS.items()}
-    members.update({name: _tensor_property(name, p) for name, p in _PROPERTIES.items()})
+    """Tensor attributes under numpy behaviour: name -> getter (methods bound by
+    `__get__`). Variables get none, as in TF."""
+    members = {name: m.__get__ for name, m in _METHODS.items()}
+    members.update(_PROPERTIES)
     return members
 
 
@@ -224,9 +209,9 @@ def experimental_enable_numpy_behavior(prefer_float32=False, dtype_conversion_mo
             "is not supported by fasttape; use 'legacy' or 'off'.")
     if _SAVED.members is None:
         members = _members()
-        _SAVED.members = {name: _engine.EXTRA_PROPERTIES.get(name) for name in members}
+        _SAVED.members = {name: _engine.TENSOR_ATTRIBUTES.get(name) for name in members}
         _SAVED.prefer_float32 = STATE.prefer_float32
-        _engine.EXTRA_PROPERTIES.update(members)
+        _engine.TENSOR_ATTRIBUTES.update(members)
     STATE.prefer_float32 = bool(prefer_float32)
     _engine_hooks(True, dtype_conversion_mode)
 
@@ -237,9 +222,9 @@ def _disable_numpy_behavior():
         return
     for name, previous in _SAVED.members.items():
         if previous is None:
-            _engine.EXTRA_PROPERTIES.pop(name, None)
+            _engine.TENSOR_ATTRIBUTES.pop(name, None)
         else:
-            _engine.EXTRA_PROPERTIES[name] = previous
+            _engine.TENSOR_ATTRIBUTES[name] = previous
     STATE.prefer_float32 = _SAVED.prefer_float32
     _SAVED.members = None
     _engine_hooks(False, None)
