@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import fasttape as tf
+from tests.helpers import grad_and_second
 
 
 def _log1pexp():
@@ -49,15 +50,9 @@ def test_second_order_differentiates_grad_fn():
     @tf.custom_gradient
     def cube(x):
         return x ** 3, lambda g: g * 3 * x * x
-    x = tf.constant(2.0, dtype=tf.float64)
-    with tf.GradientTape() as outer:
-        outer.watch(x)
-        with tf.GradientTape() as inner:
-            inner.watch(x)
-            y = cube(x)
-        dy = inner.gradient(y, x)
+    dy, d2y = grad_and_second(cube, np.float64(2.0))
     assert float(dy) == 12.0
-    assert float(outer.gradient(dy, x)) == 12.0     # d/dx 3x^2 = 6x at 2
+    assert float(d2y) == 12.0     # d/dx 3x^2 = 6x at 2
 
 
 def test_second_order_matches_finite_differences():
@@ -66,14 +61,8 @@ def test_second_order_matches_finite_differences():
         s = tf.sin(x)
         return s * x, lambda g: g * (tf.cos(x) * x + s)
     x0 = 0.7
-    x = tf.constant(x0, dtype=tf.float64)
-    with tf.GradientTape() as outer:
-        outer.watch(x)
-        with tf.GradientTape() as inner:
-            inner.watch(x)
-            y = f(x)
-        dy = inner.gradient(y, x)
-    d2 = float(outer.gradient(dy, x))
+    d2 = float(grad_and_second(f, np.float64(x0))[1])
+
     def first(v):
         return np.cos(v) * v + np.sin(v)
     eps = 1e-6

@@ -9,6 +9,7 @@ import pytest
 import fasttape as tf
 from fasttape import indexed_slices
 from fasttape.errors import InvalidArgumentError
+from tests.helpers import check
 
 IS = tf.IndexedSlices
 P = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], np.float32)
@@ -19,14 +20,6 @@ def sparse_grad():
     with tf.GradientTape() as tape:
         y = tf.gather(p, [[0, 2], [2, 2]])
     return tape.gradient(y, p), p
-
-
-def check(t, expected, dtype=None):
-    expected = np.asarray(expected)
-    assert tuple(t.shape) == expected.shape
-    np.testing.assert_array_equal(np.asarray(t), expected)
-    if dtype is not None:
-        assert t.dtype == dtype
 
 
 DENSE = [[1.0, 1.0], [0.0, 0.0], [3.0, 3.0]]

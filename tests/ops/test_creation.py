@@ -10,6 +10,7 @@ import pytest
 
 import fasttape as tf
 from fasttape.errors import InvalidArgumentError, NotFoundError
+from tests.helpers import grads
 
 
 @pytest.fixture(autouse=True)
@@ -17,14 +18,6 @@ def unseeded():
     """Leave no global seed behind for other tests."""
     yield
     tf.random.set_seed(None)
-
-
-def grads(f, *xs):
-    xs = [tf.constant(x) for x in xs]
-    with tf.GradientTape() as tape:
-        tape.watch(xs)
-        y = f(*xs)
-    return tape.gradient(y, xs)
 
 
 # --- zeros, ones, fill, eye --------------------------------------------------------------

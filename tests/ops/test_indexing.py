@@ -7,30 +7,14 @@ import numpy as np
 import pytest
 
 import fasttape as tf
-from tests.helpers import assert_jacobian_matches_rows
 from fasttape import _engine
 from fasttape.errors import InvalidArgumentError
+from tests.helpers import assert_jacobian_matches_rows, check, grads
 
 P = np.arange(6.0).reshape(3, 2)
 X = np.arange(6.0).reshape(2, 3)
 X3 = np.arange(24.0).reshape(2, 3, 4)
 IS = tf.IndexedSlices
-
-
-def check(t, expected, dtype=None):
-    expected = np.asarray(expected)
-    assert tuple(t.shape) == expected.shape
-    np.testing.assert_array_equal(np.asarray(t), expected)
-    if dtype is not None:
-        assert t.dtype == dtype
-
-
-def grads(f, *xs):
-    ts = [tf.constant(x) for x in xs]
-    with tf.GradientTape() as tape:
-        tape.watch(ts)
-        y = f(*ts)
-    return tape.gradient(y, ts)
 
 
 # --- gather -----------------------------------------------------------------------------

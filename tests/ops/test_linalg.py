@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import fasttape as tf
-from tests.helpers import hessian
 from fasttape import errors
+from tests.helpers import hessian
 
 IAE = errors.InvalidArgumentError
 

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 import fasttape as tf
-from tests.helpers import grad_and_second
 from fasttape.errors import InvalidArgumentError
 from fasttape.ops import math_ops
+from tests.helpers import grad_and_second
 
 
 def value_and_grads(f, *xs, weights=None):

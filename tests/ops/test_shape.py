@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import fasttape as tf
-from tests.helpers import assert_jacobian_matches_rows
 from fasttape.errors import InvalidArgumentError
+from tests.helpers import assert_jacobian_matches_rows
 
 X = np.arange(6.0).reshape(2, 3)
 X3 = np.arange(24.0).reshape(2, 3, 4)
