@@ -335,33 +335,21 @@ class GradientTape:
             return self._empty_rows(target, sources)
         if _engine.any_recording():
             return self._recorded_rows(target, seeds, sources)
-        if not vectorize:
+        if not vectorize:            # one sweep per row, as TF's loop
+            widths = [1] * rows
             # (seeds[i], not iteration: rows of a 0-d target would be numpy scalars)
-            per_row = [self._sweep([target], [np.asarray(seeds[i])], sources, retain=True)
-                       for i in range(rows)]
-            return [_stack_rows([r[k] for r in per_row], src) for k, src in enumerate(sources)]
-        widest = max([int(np.prod(seeds.shape[1:], dtype=np.int64))] +
-                     [int(np.prod(src.shape, dtype=np.int64)) for src in sources])
-        step = int(chunk) if chunk else max(1, _ROW_BUDGET // max(widest, 1))
-        blocks = [[] for _ in sources]
-        for start in range(0, rows, step):
-            part = np.asarray(seeds[start:start + step], order="C")
-            grads = self._tape.sweep([target], [part], [_engine.source_key(s) for s in sources],
-                                     True, True)
-            for k, g in enumerate(grads):
-                blocks[k].append(g)
-        out = []
-        for k, src in enumerate(sources):
-            if not src.dtype.is_floating or all(g is None for g in blocks[k]):
-                out.append(None)
-                continue
-            zeros = np.zeros(tuple(src.shape), src.dtype.as_numpy_dtype)
-            parts = [np.broadcast_to(zeros, (len(seeds[i:i + step]),) + zeros.shape)
-                     if g is None else np.asarray(g) for i, g in zip(range(0, rows, step),
-                                                                    blocks[k])]
-            out.append(np.concatenate(parts) if parts else
-                       np.zeros((0,) + zeros.shape, zeros.dtype))
-        return out
+            blocks = [self._sweep([target], [np.asarray(seeds[i])], sources, retain=True)
+                      for i in range(rows)]
+        else:                        # one batched sweep per chunk of rows
+            widest = max([int(np.prod(seeds.shape[1:], dtype=np.int64))] +
+                         [int(np.prod(src.shape, dtype=np.int64)) for src in sources])
+            step = int(chunk) if chunk else max(1, _ROW_BUDGET // max(widest, 1))
+            ids = [_engine.source_key(s) for s in sources]
+            widths = [min(step, rows - start) for start in range(0, rows, step)]
+            blocks = [self._tape.sweep([target], [np.asarray(seeds[start:start + step])], ids,
+                                       True, True)
+                      for start in range(0, rows, step)]
+        return [_join_rows([b[k] for b in blocks], widths, src) for k, src in enumerate(sources)]
 
     def _empty_rows(self, target, sources):
         """An empty target has no rows; one sweep with its (empty) seed still tells
@@ -397,12 +385,17 @@ class GradientTape:
 _ROW_BUDGET = 1 << 22
 
 
-def _stack_rows(column, source):
-    if not source.dtype.is_floating or all(g is None for g in column):
+def _join_rows(blocks, widths, source):
+    """A source's jacobian rows from its blocks (each `width` rows, None where no row of
+    the block reaches the source), or None when none does."""
+    if not source.dtype.is_floating or all(b is None for b in blocks):
         return None
-    zeros = np.zeros(tuple(source.shape), source.dtype.as_numpy_dtype)
-    dense = [zeros if g is None else np.asarray(convert_to_tensor(g)) for g in column]
-    return np.stack(dense) if dense else np.zeros((0,) + zeros.shape, zeros.dtype)
+    shape, dtype = tuple(source.shape), source.dtype.as_numpy_dtype
+    dense = [np.zeros((w,) + shape, dtype) if b is None else
+             (b if isinstance(b, np.ndarray) else np.asarray(convert_to_tensor(b)))
+             .reshape((w,) + shape)                      # (IndexedSlices are densified)
+             for b, w in zip(blocks, widths)]
+    return np.concatenate(dense)
 
 
 def _align_weights(target, output_gradients, n_targets):
