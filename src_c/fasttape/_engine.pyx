@@ -1045,26 +1045,29 @@ cdef class _Tape:
         cdef Py_ssize_t n = self.n_nodes, i, e, k, r
         cdef node_t* node
         cdef dict tracked = self.tracked
-        cdef set leaf_sources = set()
-        # per node: depends on a source / keeps its cotangent (a source) / owns it;
-        # per edge: leads to a leaf source
-        cdef bytearray flags = bytearray(3 * (n + 1) + self.n_edges + 1)
+        # Cotangent slots: one per node (its output), then one per leaf source (watched
+        # tensors and variables not produced on this tape), numbered from n.
+        cdef dict leaf_slot = {}
+        for sid in source_ids:
+            if tracked.get(sid, REF_LEAF) < 0 and sid not in leaf_slot:
+                leaf_slot[sid] = n + len(leaf_slot)
+        cdef Py_ssize_t n_slots = n + len(leaf_slot)
+        # per node: depends on a source / keeps its cotangent (a source); per slot: the
+        # sweep owns its buffer; per edge: leads to a leaf source
+        cdef bytearray flags = bytearray(2 * (n + 1) + n_slots + 1 + self.n_edges + 1)
         cdef unsigned char* relevant = flags
         cdef unsigned char* keep = relevant + (n + 1)
         cdef unsigned char* owned = keep + (n + 1)
-        cdef unsigned char* to_leaf = owned + (n + 1)
+        cdef unsigned char* to_leaf = owned + (n_slots + 1)
 
         for sid in source_ids:
             r = tracked.get(sid, REF_LEAF)
             if r >= 0:
                 relevant[r] = 1          # an intermediate source
                 keep[r] = 1
-            else:
-                leaf_sources.add(sid)
-
-        if leaf_sources:
+        if leaf_slot:
             for e in range(self.n_edges):
-                if self.in_refs[e] == REF_LEAF and self.in_ids[e] in leaf_sources:
+                if self.in_refs[e] == REF_LEAF and self.in_ids[e] in leaf_slot:
                     to_leaf[e] = 1
 
         # forward pass: which nodes depend on some source
@@ -1078,16 +1081,14 @@ cdef class _Tape:
                     relevant[i] = 1
                     break
 
-        cdef list grads = [None] * n
-        cdef dict leaf_grads = {}
-        cdef set leaf_owned = set()
+        cdef list grads = [None] * n_slots
         for t, seed in zip(targets, seeds):
             tid = (<Tensor>t)._id
             r = tracked.get(tid, REF_CONSTANT)
+            if r < 0:
+                r = leaf_slot.get(tid, REF_CONSTANT)
             if r >= 0:
-                _accumulate_slot(grads, owned, r, seed, recorded)
-            elif tid in leaf_sources:
-                _accumulate_leaf(leaf_grads, leaf_owned, tid, seed, recorded)
+                _accumulate(grads, owned, r, seed, recorded)
 
         cdef OpDef op
         cdef tuple saved
@@ -1134,17 +1135,16 @@ cdef class _Tape:
                     gk = _unbroadcast(gk, shapes[k], recorded, batched)
                 e = node.in_start + k
                 r = self.in_refs[e]
-                if r >= 0:
-                    _accumulate_slot(grads, owned, r, gk, recorded)
-                else:
-                    _accumulate_leaf(leaf_grads, leaf_owned, self.in_ids[e], gk, recorded)
+                if r < 0:
+                    r = leaf_slot[self.in_ids[e]]
+                _accumulate(grads, owned, r, gk, recorded)
             if not retain_saved:
                 self.saved[i] = None
 
         cdef list result = []
         for sid in source_ids:
             r = tracked.get(sid, REF_LEAF)
-            result.append(grads[r] if r >= 0 else leaf_grads.get(sid))
+            result.append(grads[r if r >= 0 else leaf_slot[sid]])
         return result
 
 
@@ -1322,8 +1322,9 @@ cdef inline bint _is_dense(object g, bint recorded) noexcept:
     return type(g) is Tensor if recorded else cnp.PyArray_CheckExact(g)
 
 
-cdef void _accumulate_slot(list grads, unsigned char* owned, Py_ssize_t r, object g,
-                           bint recorded) except *:
+cdef void _accumulate(list grads, unsigned char* owned, Py_ssize_t r, object g,
+                      bint recorded) except *:
+    """Add g into cotangent slot r: in place once the sweep owns the slot's buffer."""
     cdef object cur = grads[r]
     if cur is None:
         grads[r] = g
@@ -1337,22 +1338,6 @@ cdef void _accumulate_slot(list grads, unsigned char* owned, Py_ssize_t r, objec
     else:
         grads[r] = _fresh_sum(cur, g)    # owned: later contributions go in place
         owned[r] = 1
-
-
-cdef void _accumulate_leaf(dict grads, set owned, object tid, object g, bint recorded) except *:
-    cdef object cur = grads.get(tid)
-    if cur is None:
-        grads[tid] = g
-    elif not (_is_dense(cur, recorded) and _is_dense(g, recorded)):
-        grads[tid] = _combine(cur, g, recorded)
-        owned.discard(tid)
-    elif recorded:
-        grads[tid] = _add_grads(cur, g)
-    elif tid in owned:
-        _add_into(cur, g)
-    else:
-        grads[tid] = _fresh_sum(cur, g)
-        owned.add(tid)
 
 
 def retype(Tensor t, cls):
