@@ -6,7 +6,7 @@ import warnings
 from fasttape import _engine
 from fasttape._convert import convert_to_tensor
 from fasttape.ops import (
-    control_flow, creation, elementwise, indexing, linalg, math_ops, nn, reductions, shape,
+    _registry, control_flow, creation, elementwise, indexing, linalg, math_ops, nn, reductions, shape,
 )
 from fasttape.ops.control_flow import *  # noqa: F401,F403
 from fasttape.ops.creation import *  # noqa: F401,F403
@@ -25,14 +25,18 @@ FAMILIES = (elementwise, math_ops, reductions, shape, indexing, creation, linalg
             control_flow)
 
 __all__ = [name for family in FAMILIES for name in family.__all__]
+globals().update(_registry.exports(""))
+__all__ += [name for name in _registry.exports("") if name not in __all__]
 
 
 def namespace(kind):
-    """{name: function} for tf.math / tf.nn / tf.linalg, gathered from the families."""
+    """{name: function} for tf.math / tf.nn / tf.linalg, gathered from the families'
+    lists and from the declarations' ``namespaces`` (the registry's EXPORTS)."""
     names = {}
     for family in FAMILIES:
         for name in getattr(family, kind, ()):
             names[name] = getattr(family, name)
+    names.update(_registry.exports(kind.lower()))
     return names
 
 # numpy warns about inf/nan arising in our forwards; TF computes the same values

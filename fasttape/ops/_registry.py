@@ -30,30 +30,59 @@ An op is declared once, in its family file:
   and/or a backward kernel replacing the rule on the first-order path. The backward
   kernel reads one saved operand, which must be the rule's only saved value.
 
+* ``namespaces`` names where the public function is published: ``""`` for the top
+  level (``tf.X``), ``"math"`` for ``tf.math.X``, ``"nn"``, ``"linalg"``, ... A
+  hand-written public function says the same with ``@export("", "math")``. The
+  namespace modules (``fasttape/math.py`` ...) are filled from ``EXPORTS``; no other
+  list of names exists.
+
 ``defop`` returns the public function (TF's signature plus ``name=None``); its ``.op``
 is the engine's OpDef. Ops whose public signature needs more than conversion
 (axis canonicalisation, several forms) declare ``public=False`` and wrap ``.op``
 themselves.
 """
 
+import collections
 import functools
 import inspect
 
 from fasttape import _engine, _kernels
 from fasttape._convert import convert_inputs
 
-__all__ = ["defop", "OPS"]
+__all__ = ["defop", "export", "exports", "OPS", "EXPORTS"]
 
 OPS = _engine.OPS
+# namespace ("" = top level, "math", "nn", "linalg", ...) -> {public name: object}
+EXPORTS = collections.defaultdict(dict)
+
+
+def export(*namespaces, name=None):
+    """Publish the decorated object as ``tf.<namespace>.<name>`` in each namespace
+    (``""`` is the top level); ``name`` defaults to the object's ``__name__``."""
+    def publish(obj):
+        public = name or obj.__name__
+        for ns in namespaces:
+            held = EXPORTS[ns].get(public)
+            if held is not None and held is not obj:
+                raise LookupError(f"tf.{ns + '.' if ns else ''}{public} is declared twice "
+                                  f"({held!r} and {obj!r})")
+            EXPORTS[ns][public] = obj
+        return obj
+    return publish
+
+
+def exports(namespace):
+    """{name: object} published in `namespace` ("" for the top level)."""
+    return dict(EXPORTS.get(namespace, {}))
 
 
 def defop(forward=None, *, name=None, float_only=False, same_dtype=True, broadcasts=False,
-          fused=None, public=True, batches=False):
+          fused=None, public=True, batches=False, namespaces=()):
     """Declare an op from its forward function (a decorator). See the module doc."""
     if forward is None:
         return lambda f: defop(f, name=name, float_only=float_only, same_dtype=same_dtype,
                                broadcasts=broadcasts, fused=fused, public=public,
-                               batches=batches)
+                               batches=batches, namespaces=namespaces)
     op_name = name or forward.__name__
     tensors, variadic, attrs = _split_signature(forward)
     kernels = _kernel_tables(len(tensors))
@@ -69,6 +98,11 @@ def defop(forward=None, *, name=None, float_only=False, same_dtype=True, broadca
     fn = _make_public(op, forward, tensors, variadic, attrs) if public else _Declared(op)
     fn.op = op
     fn.defvjp = lambda rule: _set_rule(op, rule, tensors, variadic, attrs, fused)
+    if namespaces:
+        if not public:
+            raise TypeError(f"{op_name}: a public=False op is published by its wrapper "
+                            f"(@export), not by defop")
+        export(*namespaces)(fn)
     return fn
 
 
