@@ -128,6 +128,54 @@ def any_recording():
     return _active_tapes() is not None
 
 
+# --- op observers: what sees every op applied in a thread, beside the tapes ---------------
+# (forward-mode accumulators, function tracing). One C counter keeps `apply` free of any
+# cost while none is registered anywhere.
+
+cdef Py_ssize_t _n_observing = 0       # observers registered, all threads together
+
+
+class _ThreadObservers(threading.local):
+    def __init__(self):
+        self.observers = []           # callables, outermost first
+
+
+_thread_observers = _ThreadObservers()
+
+
+def push_observer(observer):
+    """Call `observer(op, inputs, attrs, out)` after every op this thread applies, until
+    `pop_observer`. `inputs` are the op's operands as passed (Variables stay Variables)."""
+    global _n_observing
+    _thread_observers.observers.append(observer)
+    _n_observing += 1
+
+
+def pop_observer(observer):
+    """Stop calling `observer`; False when it was not registered in this thread."""
+    global _n_observing
+    cdef list observers = _thread_observers.observers
+    for i in range(len(observers) - 1, -1, -1):
+        if observers[i] is observer:
+            del observers[i]
+            _n_observing -= 1
+            return True
+    return False
+
+
+def active_observers():
+    """The observers registered in this thread, outermost first (a copy)."""
+    return list(_thread_observers.observers)
+
+
+cdef void _notify(OpDef op, tuple inputs, tuple attrs, Tensor out) except *:
+    cdef list observers = _thread_observers.observers
+    if not observers:
+        return
+    for observer in tuple(observers):      # an observer may pop itself
+        observer(op, inputs, attrs, out)
+
+
 # --- ops ----------------------------------------------------------------------------------
 
 # What a rule parameter receives, encoded in OpDef.spec:
@@ -818,6 +866,8 @@ cpdef object apply(OpDef op, tuple inputs, tuple attrs):
     cdef Tensor out = make_tensor(value)
     if _n_recording:
         _record(op, tensors, out, attrs)
+    if _n_observing:
+        _notify(op, inputs, attrs, out)
     return out
 
 
