@@ -160,7 +160,11 @@ class GradientTape:
         """Forget everything recorded so far, as if the block were entered anew."""
         if not self._recording:
             raise ValueError(_NOT_RECORDING)
-        self._tape.clear()
+        # a fresh engine tape, not a cleared one: a gradient running over the old one
+        # (in another thread) keeps the storage it reads
+        fresh = _engine._Tape(self._watch_accessed_variables)
+        _engine.replace_tape(self._tape, fresh)
+        self._tape = fresh
 
     # --- differentiation -----------------------------------------------------------
 
@@ -168,6 +172,8 @@ class GradientTape:
         """Enforce single use, and stop a non-persistent tape recording its own use."""
         if self._tape is None or self._used:
             raise RuntimeError(_SINGLE_USE)
+        if not self._persistent:
+            self._used = True          # now, so that a concurrent second use is refused
         if self._recording:
             if not self._persistent:
                 _engine.pop_tape(self._tape)
@@ -181,7 +187,6 @@ class GradientTape:
 
     def _end_use(self):
         if not self._persistent:
-            self._used = True
             self._tape.release()
 
     def gradient(self, target, sources, output_gradients=None,

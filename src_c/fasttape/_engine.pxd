@@ -48,6 +48,10 @@ cdef class _Tape:
     cdef public dict in_shapes
     cdef public dict watched_vars
     cdef public bint watch_accessed
+    cdef Py_ssize_t n_sweeps            # sweeps running over this tape (clear() refused)
+    cdef list stack                     # the thread's tape stack it was pushed on
+    cdef list _sweep(self, list targets, list seeds, list source_ids, bint retain_saved,
+                     bint batched)
     cdef int _grow(self, Py_ssize_t edges) except -1
     cdef bint stage_inputs(self, list tensors) except -1
     cdef int commit_node(self, OpDef op, Py_ssize_t n, Tensor out, tuple saved,

@@ -96,20 +96,43 @@ cdef inline list _active_tapes():
 def push_tape(_Tape tape):
     """Make `tape` record in this thread (GradientTape.__enter__)."""
     global _n_recording, _cached_active
-    _thread.active.append(tape)
+    cdef list active = _thread.active
+    active.append(tape)
+    tape.stack = active
     _n_recording += 1
     _cached_active = None
 
 
 def pop_tape(_Tape tape):
-    """Stop `tape` recording in this thread (exit, stop_recording, gradient)."""
+    """Stop `tape` recording (exit, stop_recording, gradient). The tape leaves the stack
+    of the thread that pushed it, whichever thread calls this."""
     global _n_recording, _cached_active
     _cached_active = None
-    cdef list active = _thread.active
+    cdef list active = tape.stack if tape.stack is not None else _thread.active
     for i in range(len(active) - 1, -1, -1):
         if active[i] is tape:
             del active[i]
             _n_recording -= 1
+            if tape not in active:
+                tape.stack = None
+            return True
+    return False
+
+
+def replace_tape(_Tape old, _Tape new):
+    """Put `new` where `old` records, on the stack of the thread that pushed `old`
+    (GradientTape.reset: a sweep still running over `old` keeps its storage)."""
+    global _cached_active
+    _cached_active = None
+    cdef list active = old.stack
+    if active is None:
+        return False
+    for i in range(len(active) - 1, -1, -1):
+        if active[i] is old:
+            active[i] = new
+            new.stack = active
+            if old not in active:
+                old.stack = None
             return True
     return False
 
@@ -908,6 +931,9 @@ cdef void _record(OpDef op, list tensors, Tensor out, tuple attrs) except *:
             saved = _saved_for(op, tensors, out, attrs)
             if op.broadcasts:
                 in_shapes = _broadcast_shapes(tensors, out)
+            # building those may run a finalizer and so another thread, which may have
+            # staged its own node on this tape: stage again, right before committing
+            tape.stage_inputs(tensors)
         tape.commit_node(op, len(tensors), out, saved, in_shapes)
 
 
@@ -936,6 +962,8 @@ cdef class _Tape:
         self.nodes = NULL
         self.in_ids = NULL
         self.in_refs = NULL
+        self.n_sweeps = 0
+        self.stack = None
         self.clear()
 
     def __init__(self, bint watch_accessed_variables=True):
@@ -947,7 +975,14 @@ cdef class _Tape:
         free(self.in_refs)
 
     def clear(self):
-        """Forget everything recorded and watched (reset, and freeing after use)."""
+        """Forget everything recorded and watched (reset, and freeing after use).
+
+        Refused while a sweep over this tape runs (in another thread, or from a rule):
+        the sweep reads the node storage this would free.
+        """
+        if self.n_sweeps:
+            raise RuntimeError("Cannot reset or free a GradientTape while a gradient is "
+                               "being computed from it (in another thread?)")
         free(self.nodes)
         free(self.in_ids)
         free(self.in_refs)
@@ -1018,6 +1053,8 @@ cdef class _Tape:
     cdef int commit_node(self, OpDef op, Py_ssize_t n, Tensor out, tuple saved,
                          object in_shapes) except -1:
         """Append the node whose n inputs stage_inputs has just written."""
+        if self.n_nodes >= self.cap_nodes or self.n_edges + n > self.cap_edges:
+            raise RuntimeError("GradientTape: a node was committed without staging")
         cdef node_t* node = &self.nodes[self.n_nodes]
         node.op = op.code
         node.n_in = <int32_t>n
@@ -1076,6 +1113,17 @@ cdef class _Tape:
 
     def sweep(self, list targets, list seeds, list source_ids, bint retain_saved=True,
               bint batched=False):
+        """See _sweep. While it runs, clear() is refused; recording (by the rules, or by
+        another thread) may grow the storage, so the sweep holds no pointer into it
+        across a Python call: it reads nodes by index, copied, up to its snapshot."""
+        self.n_sweeps += 1
+        try:
+            return self._sweep(targets, seeds, source_ids, retain_saved, batched)
+        finally:
+            self.n_sweeps -= 1
+
+    cdef list _sweep(self, list targets, list seeds, list source_ids, bint retain_saved,
+                     bint batched):
         """Gradients of sum(seed_i * target_i) w.r.t. each source id.
 
         `targets` are Tensors (variables already read), `seeds` arrays (first order)
@@ -1092,31 +1140,37 @@ cdef class _Tape:
         cdef bint recorded = _active_tapes() is not None
         if batched and recorded:
             raise ValueError("a batched sweep runs in first-order mode only")
-        cdef Py_ssize_t n = self.n_nodes, i, e, k, r
-        cdef node_t* node
+        # The snapshot: nodes [0, n) and edges [0, n_edges). Nodes recorded meanwhile
+        # (by the rules, or another thread) lie past it and are not swept.
+        cdef Py_ssize_t n = self.n_nodes, n_edges = self.n_edges, i, e, k, r
+        cdef node_t node          # a copy: the node array may move during a rule
         cdef dict tracked = self.tracked
         # Cotangent slots: one per node (its output), then one per leaf source (watched
         # tensors and variables not produced on this tape), numbered from n.
         cdef dict leaf_slot = {}
+        cdef list source_slots = []
         for sid in source_ids:
-            if tracked.get(sid, REF_LEAF) < 0 and sid not in leaf_slot:
-                leaf_slot[sid] = n + len(leaf_slot)
+            r = _node_of(tracked, sid, REF_LEAF, n)
+            if r < 0:
+                if sid not in leaf_slot:
+                    leaf_slot[sid] = n + len(leaf_slot)
+                r = leaf_slot[sid]
+            source_slots.append(r)
         cdef Py_ssize_t n_slots = n + len(leaf_slot)
         # per node: depends on a source / keeps its cotangent (a source); per slot: the
         # sweep owns its buffer; per edge: leads to a leaf source
-        cdef bytearray flags = bytearray(2 * (n + 1) + n_slots + 1 + self.n_edges + 1)
+        cdef bytearray flags = bytearray(2 * (n + 1) + n_slots + 1 + n_edges + 1)
         cdef unsigned char* relevant = flags
         cdef unsigned char* keep = relevant + (n + 1)
         cdef unsigned char* owned = keep + (n + 1)
         cdef unsigned char* to_leaf = owned + (n_slots + 1)
 
-        for sid in source_ids:
-            r = tracked.get(sid, REF_LEAF)
-            if r >= 0:
+        for r in source_slots:
+            if r < n:
                 relevant[r] = 1          # an intermediate source
                 keep[r] = 1
         if leaf_slot:
-            for e in range(self.n_edges):
+            for e in range(n_edges):
                 if self.in_refs[e] == REF_LEAF and self.in_ids[e] in leaf_slot:
                     to_leaf[e] = 1
 
@@ -1124,7 +1178,7 @@ cdef class _Tape:
         for i in range(n):
             if relevant[i]:
                 continue
-            node = &self.nodes[i]
+            node = self.nodes[i]
             for e in range(node.in_start, node.in_start + node.n_in):
                 r = self.in_refs[e]
                 if (r >= 0 and relevant[r]) or to_leaf[e]:
@@ -1134,7 +1188,7 @@ cdef class _Tape:
         cdef list grads = [None] * n_slots
         for t, seed in zip(targets, seeds):
             tid = (<Tensor>t)._id
-            r = tracked.get(tid, REF_CONSTANT)
+            r = _node_of(tracked, tid, REF_CONSTANT, n)
             if r < 0:
                 r = leaf_slot.get(tid, REF_CONSTANT)
             if r >= 0:
@@ -1151,7 +1205,7 @@ cdef class _Tape:
                 continue
             if not keep[i]:
                 grads[i] = None
-            node = &self.nodes[i]
+            node = self.nodes[i]
             needs = [False] * node.n_in
             any_need = False
             for k in range(node.n_in):
@@ -1191,11 +1245,13 @@ cdef class _Tape:
             if not retain_saved:
                 self.saved[i] = None
 
-        cdef list result = []
-        for sid in source_ids:
-            r = tracked.get(sid, REF_LEAF)
-            result.append(grads[r if r >= 0 else leaf_slot[sid]])
-        return result
+        return [grads[r] for r in source_slots]
+
+
+cdef inline Py_ssize_t _node_of(dict tracked, object tid, Py_ssize_t missing, Py_ssize_t n):
+    """The node that produced `tid` within the first n, else REF_LEAF / `missing`."""
+    cdef Py_ssize_t r = tracked.get(tid, missing)
+    return r if r < n else missing
 
 
 cdef Tensor _as_tensor(object x, str what):
