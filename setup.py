@@ -19,11 +19,17 @@ DIRECTIVES = {
     "cdivision": True,
     "embedsignature": True,
 }
+# FASTTAPE_SANITIZE=address: an AddressSanitizer build for hunting memory errors (run
+# it with libasan preloaded: tools/asan_tests.sh).
+SANITIZE = os.environ.get("FASTTAPE_SANITIZE", "")
+SANITIZER_FLAGS = [f"-fsanitize={SANITIZE}", "-fno-omit-frame-pointer", "-g"] if SANITIZE else []
+
 NUMPY = {
     "include_dirs": [np.get_include()],
     "define_macros": [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     "extra_compile_args": (["-O0", "-g"] if DEBUG else
-                           ["-O3"] + (["-march=native"] if NATIVE else [])),
+                           ["-O3"] + (["-march=native"] if NATIVE else [])) + SANITIZER_FLAGS,
+    "extra_link_args": SANITIZER_FLAGS,
 }
 
 EXTENSIONS = [

@@ -30,6 +30,70 @@ def _unsupported(value):
                       f"({type(value)}) to a Tensor.")
 
 
+_MIXED = "Can't convert Python sequence with mixed types to Tensor."
+_NUMBER_TYPES = (int, float, complex, bool, np.number, np.bool_)
+
+
+def _check_sequence(value, dtype):
+    """TF's rules for the leaves of a Python sequence: one kind of leaf only (numbers,
+    strings, None or one other type), and no strings where a numeric dtype is asked."""
+    try:
+        leaves = list(_leaves(value))
+    except RecursionError:                        # a list that contains itself
+        raise ValueError(_MIXED) from None
+    kinds = set()
+    other = None
+    for leaf in leaves:
+        if isinstance(leaf, _NUMBER_TYPES):
+            kinds.add("number")
+        elif isinstance(leaf, np.ndarray):
+            kinds.add("number" if leaf.dtype.kind in "biufc" else "other")
+            other = leaf if other is None else other
+        elif isinstance(leaf, (str, bytes)):
+            kinds.add("string")
+        elif leaf is None:
+            kinds.add("none")
+        else:
+            kinds.add(type(leaf))
+            other = leaf if other is None else other
+        if len(kinds) > 1:
+            raise ValueError(_MIXED)
+    if kinds == {"none"}:
+        raise _unsupported(None)
+    if kinds == {"string"} and dtype is not None:
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+    if kinds and kinds != {"number"} and kinds != {"string"} and other is not None:
+        raise _unsupported(other)
+
+
+def _unsupported_numpy(np_dtype):
+    if np_dtype.kind == "O":
+        return ValueError("Failed to convert a NumPy array to a Tensor (Unsupported object "
+                          "type object).")
+    name = {"m": "TIMEDELTA", "M": "DATETIME", "g": "LONGDOUBLE", "G": "CLONGDOUBLE"}.get(
+        np_dtype.char if np_dtype.kind in "fc" else np_dtype.kind)
+    return ValueError("Failed to convert a NumPy array to a Tensor (" + (
+        f"Unsupported numpy type: NPY_{name})." if name else "Unexpected numpy data type)."))
+
+
+def _from_numpy(value, dtype):
+    """A new native-byte-order array from a numpy array or scalar: the one place where
+    numpy values enter, so every op, Variable and assign sees native data."""
+    np_dtype = value.dtype
+    if np_dtype.kind in "US":
+        raise TypeError(f"fasttape has no {np_dtype} tensors")
+    if dtype is not None and np_dtype.kind not in "OV":
+        # (TF casts any numeric-like array, datetimes included, to a requested dtype)
+        return np.array(value, dtype=dtype.as_numpy_dtype, copy=True)
+    try:
+        dtypes.from_numpy(np_dtype.newbyteorder("="))
+    except TypeError:
+        raise _unsupported_numpy(np_dtype) from None
+    if not np_dtype.isnative:
+        return value.astype(np_dtype.newbyteorder("="))
+    return np.array(value, copy=True)
+
+
 def _python_array(value):
     """An array for a Python scalar or (nested) sequence, with TF's default dtypes."""
     if isinstance(value, (str, bytes)):
@@ -103,6 +167,13 @@ def _contains_tensor(value):
     return isinstance(value, (list, tuple)) and any(_contains_tensor(v) for v in value)
 
 
+def _has_tensor(value):
+    try:
+        return _contains_tensor(value)
+    except RecursionError:                        # a list that contains itself
+        raise ValueError(_MIXED) from None
+
+
 def _first_tensor_dtype(value):
     for leaf in _leaves(value):
         if isinstance(leaf, _TensorLike):
@@ -160,19 +231,18 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None, preferred_d
         return convert_to_tensor(value._as_dense_tensor(), dtype=dtype)
     if value is None:
         raise _unsupported(value)
-    if isinstance(value, (list, tuple)) and _contains_tensor(value):
+    if isinstance(value, (list, tuple)) and _has_tensor(value):
         return _pack(value, dtype or _first_tensor_dtype(value))
     if isinstance(value, (np.ndarray, np.generic)):
-        if value.dtype.kind in "OUSV":
-            raise _unsupported(value) if value.dtype.kind == "O" else TypeError(
-                f"fasttape has no {value.dtype} tensors")
-        arr = value if dtype is None else value.astype(dtype.as_numpy_dtype)
-        return _engine.wrap(np.array(arr, copy=True) if isinstance(value, np.ndarray) else
-                            np.asarray(arr))
+        return _engine.wrap(_from_numpy(value, dtype))
     if not isinstance(value, (numbers.Number, list, tuple, str, bytes)):
         if hasattr(value, "__array__"):
             return convert_to_tensor(np.asarray(value), dtype=dtype)
         raise _unsupported(value)
+    if isinstance(value, (list, tuple)):
+        _check_sequence(value, dtype)
+    elif not isinstance(value, _NUMBER_TYPES + (str, bytes)):
+        raise _unsupported(value)                 # Decimal, Fraction, ...
     if dtype is None:
         hint = _dtype_or_none(dtype_hint or preferred_dtype)
         if hint is not None:

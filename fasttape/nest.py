@@ -13,7 +13,8 @@ A *structure* is a leaf or a container of structures. Containers are:
 Everything else is a leaf: `None`, numbers, Tensors, numpy arrays, sets, and
 `str`/`bytes` (sequences treated as atoms).
 
-`flatten` is iterative, so structure depth is unlimited there;
+`flatten` is iterative, so structure depth is unlimited there (a container
+that contains itself raises RecursionError, as in TF);
 `pack_sequence_as` and `assert_same_structure` recurse once per level.
 
 >>> flatten({'b': 1, 'a': [2, None]})
@@ -147,14 +148,21 @@ def flatten(structure, expand_composites=False):
         return [structure]
     leaves = []
     stack = [iter(_children(structure))]
+    path = [id(structure)]            # the containers being visited, outermost first
+    on_path = {id(structure)}
     while stack:
         for item in stack[-1]:
             if is_nested(item):
+                if id(item) in on_path:   # a container inside itself: TF's error
+                    raise RecursionError("maximum recursion depth exceeded in flatten")
                 stack.append(iter(_children(item)))
+                path.append(id(item))
+                on_path.add(id(item))
                 break
             leaves.append(item)
         else:
             stack.pop()
+            on_path.discard(path.pop())
     return leaves
 
 

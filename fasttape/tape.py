@@ -270,9 +270,11 @@ class GradientTape:
         if not isinstance(target, _TensorLike):
             raise TypeError(f"jacobian: `target` must be one Tensor or Variable, got "
                             f"{type(target).__name__}")
+        flat_sources, rebuild = _flatten(sources)
+        for s in flat_sources:
+            _engine.source_key(s)          # a TypeError for non-tensors, as in gradient()
         self._begin_use()
         try:
-            flat_sources, rebuild = _flatten(sources)
             target_t = _engine.read(target)
             out_shape = target_t._value.shape
             n_out = int(np.prod(out_shape, dtype=np.int64))

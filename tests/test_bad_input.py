@@ -37,7 +37,7 @@ def test_strings_raise_type_error(make):
     lambda: tf.constant(1.0) + object(), lambda: tf.convert_to_tensor([1.0, None]),
 ], ids=["object", "dict", "exp-object", "operator-object", "list-with-none"])
 def test_unsupported_objects_raise_value_error(make):
-    with pytest.raises(ValueError, match="to a Tensor"):
+    with pytest.raises(ValueError, match="to (a )?Tensor"):
         make()
 
 

@@ -318,10 +318,27 @@ def _matvec_vjp(g, a, b, transpose_a, adjoint_a, needs):
     ga = gb = None
     if needs[0]:
         column, row = (b, g) if ta else (g, b)
-        ga = reshape(column, _shape(column) + (1,)) * reshape(row, _shape(row)[:-1] + (1, -1))
+        ga = _sum_to_matrix(
+            reshape(column, _shape(column) + (1,)) * reshape(row, _shape(row)[:-1] + (1, -1)),
+            _shape(a), len(_shape(g)) - max(len(_shape(a)) - 1, len(_shape(b))))
     if needs[1]:
         gb = _engine.apply(_matvec.op, (a, g), (not ta, False))
     return ga, gb
+
+
+def _sum_to_matrix(outer, a_shape, lead):
+    """The outer products g b^T summed over the batch axes `a` was broadcast along,
+    keeping the `lead` stacked-cotangent axes in front. The engine cannot do it: when
+    every batch of vectors has the vector's length, a, b and the result share one shape
+    and nothing looks broadcast."""
+    have = _shape(outer)
+    extra = len(have) - lead - len(a_shape)
+    axes = list(range(lead, lead + extra)) + [
+        lead + extra + i for i, d in enumerate(a_shape[:-2])
+        if d == 1 and have[lead + extra + i] != 1]
+    if not axes:
+        return outer
+    return reshape(reduce_sum(outer, axis=axes), have[:lead] + tuple(a_shape))
 
 
 def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False,

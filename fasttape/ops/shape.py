@@ -19,6 +19,7 @@ import numpy as np
 from fasttape import _engine, dtypes, errors
 from fasttape._convert import convert_to_tensor
 from fasttape._engine import _TensorLike
+from fasttape.tensor_shape import TensorShape
 from fasttape.ops._registry import defop
 
 # `shape` (defined below) is left out: in fasttape.ops that name is this module.
@@ -41,9 +42,40 @@ def _shape_tuple(shape):
         return shape                                  # the common case, as is
     if isinstance(shape, _TensorLike):
         shape = np.asarray(shape).tolist()
-    if isinstance(shape, (int, np.integer)):
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
         return (int(shape),)
-    return tuple(int(d) for d in shape)
+    if isinstance(shape, (str, bytes)):
+        raise _bad_shape_dtype("string")
+    if isinstance(shape, np.ndarray):
+        if shape.dtype.kind not in "iu":
+            raise _bad_shape_dtype("float" if shape.dtype.kind == "f" else str(shape.dtype))
+        return tuple(int(d) for d in shape.reshape(-1))
+    if not isinstance(shape, (list, tuple, range, TensorShape)):
+        # sets and dicts have no order: TF refuses them as it does any other object
+        raise ValueError(f"Attempt to convert a value ({shape!r}) with an unsupported type "
+                         f"({type(shape)}) to a Tensor.")
+    dims = []
+    for d in shape:
+        if d is None and isinstance(shape, TensorShape):
+            raise ValueError(f"Cannot convert a partially known TensorShape {shape} to a "
+                             "Tensor.")
+        if isinstance(d, (int, np.integer)) and not isinstance(d, (bool, np.bool_)):
+            dims.append(int(d))
+        elif isinstance(d, (float, np.floating)):
+            raise _bad_shape_dtype("float")
+        elif isinstance(d, (str, bytes)):
+            raise _bad_shape_dtype("string")
+        elif isinstance(d, _TensorLike) and d.dtype.is_integer and not d.shape:
+            dims.append(int(d))
+        else:
+            raise ValueError(f"Attempt to convert a value ({d!r}) with an unsupported type "
+                             f"({type(d)}) to a Tensor.")
+    return tuple(dims)
+
+
+def _bad_shape_dtype(kind):
+    return errors.InvalidArgumentError(
+        f"Value for attr 'Tidx' of {kind} is not in the list of allowed values: int32, int64")
 
 
 def _int_array(value, attr, op, allowed="int32, int64"):
@@ -222,11 +254,20 @@ def broadcast_to(input, shape, name=None):  # noqa: A002 - TF's name
 
 def sum_to_shape(g, shape):
     """Sum `g` over the axes along which a value of `shape` was broadcast to g's shape."""
-    shape = tuple(shape)
+    shape = _shape_tuple(shape)
     have = tuple(g.shape)
     if have == shape:
         return g
     from fasttape.ops.reductions import reduce_sum
+
+    try:
+        fits = len(shape) <= len(have) and np.broadcast_shapes(shape, have) == have
+    except ValueError:
+        fits = False
+    if not fits:
+        raise errors.InvalidArgumentError(
+            f"sum_to_shape: a value of shape {list(shape)} does not broadcast to the "
+            f"gradient's shape {list(have)}")
 
     lead = len(have) - len(shape)
     axes = list(range(lead)) + [i + lead for i, d in enumerate(shape)
@@ -387,6 +428,8 @@ def stack(values, axis=0, name="stack"):
         ValueError: empty `values` or `axis` out of range.
         InvalidArgumentError: different shapes or dtypes.
     """
+    if isinstance(values, (set, frozenset, dict, str, bytes)):
+        raise TypeError(f"Expected list for 'values' argument to 'pack' Op, not {values!r}.")
     values = convert_list(tuple(values))
     if not values:
         raise ValueError("stack needs at least one tensor")

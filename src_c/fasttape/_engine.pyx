@@ -636,13 +636,24 @@ cdef str _value_text(cnp.ndarray a, bint as_repr):
     return "\n" + text if "\n" in text else text
 
 
+cdef int _uninitialised() except -1:
+    raise ValueError("This Tensor was never initialised (made by Tensor.__new__): tensors "
+                     "are made by fasttape.constant / fasttape.convert_to_tensor")
+
+
 cdef class Tensor(_TensorLike):
     """An immutable n-dimensional value: `fasttape.constant`, op results, gradients."""
 
+    # Every use of an uninitialised Tensor (Tensor.__new__(Tensor) from Python) meets
+    # one of the None checks in _array, _read and apply, never a None array.
     cdef cnp.ndarray _array(self):
+        if self._value is None:
+            _uninitialised()
         return self._value
 
     cdef Tensor _read(self):
+        if self._value is None:
+            _uninitialised()
         return self
 
     def __init__(self, *args, **kwargs):
@@ -653,20 +664,24 @@ cdef class Tensor(_TensorLike):
         return self._id
 
     def __len__(self):
-        if cnp.PyArray_NDIM(self._value) == 0:
+        if cnp.PyArray_NDIM(self._array()) == 0:
             raise TypeError("Scalar tensor has no `len()`")
         return shape_of(self._value)[0]
 
     def __repr__(self):
+        if self._value is None:
+            return "<fasttape.Tensor (uninitialised)>"
         return (f"<fasttape.Tensor: shape={TensorShape(shape_of(self._value))}, "
                 f"dtype={_dtype_name(self._value)}, numpy={_value_text(self._value, True)}>")
 
     def __str__(self):
+        if self._value is None:
+            return "fasttape.Tensor(uninitialised)"
         return (f"fasttape.Tensor({_value_text(self._value, False)}, "
                 f"shape={TensorShape(shape_of(self._value))}, dtype={_dtype_name(self._value)})")
 
     def __reduce__(self):
-        return (wrap, (np.array(self._value),))
+        return (wrap, (np.array(self._array()),))
 
     def __copy__(self):
         return self
@@ -691,7 +706,7 @@ cdef class Variable(_TensorLike):
             self._value = _freeze(np.array(initial_value, dtype=np.float32))
         else:
             init = _convert_to_tensor(initial_value, dtype=dtype)
-            self._value = init._value
+            self._value = init._array()
         self._id = new_id()
         self._trainable = bool(trainable)
         self._name = ("Variable" if name is None else str(name)) + ":0"
@@ -750,7 +765,7 @@ cdef class Variable(_TensorLike):
     def _assign(self, value, int how, bint read_value):
         cdef Variable v = self._root()
         cdef Tensor new = _convert_to_tensor(value, dtype=_dtypes.from_numpy(v._value.dtype))
-        if shape_of(new._value) != shape_of(v._value):
+        if shape_of(new._array()) != shape_of(v._value):
             if how != 0:
                 raise _errors.InvalidArgumentError(
                     f"Cannot update variable with shape {list(shape_of(v._value))} using a "
@@ -855,6 +870,8 @@ cpdef object apply(OpDef op, tuple inputs, tuple attrs):
         x = inputs[k]
         if type(x) is Tensor:
             t = <Tensor>x
+            if t._value is None:
+                _uninitialised()
         elif isinstance(x, _TensorLike):
             t = (<_TensorLike>x)._read()
         else:

@@ -246,3 +246,196 @@ def test_concurrent_second_use_of_non_persistent_tape_is_refused():
     with tf.GradientTape() as ref:
         y = tf.reduce_sum(_chain(x, 40))
     np.testing.assert_allclose(outcomes["first"], ref.gradient(y, x).numpy(), rtol=1e-12)
+
+
+# --- conversion -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("op", [tf.exp, tf.sin, tf.negative, tf.square, tf.reduce_sum,
+                                lambda a: a + tf.constant([1.0, 1.0]), tf.identity])
+def test_big_endian_arrays_convert_to_native_values(op):
+    big = np.array([1.0, 2.0], ">f4")
+    np.testing.assert_allclose(op(big).numpy(), op(big.astype("<f4")).numpy())
+
+
+def test_big_endian_variables_and_assign_keep_values():
+    v = tf.Variable(np.array([1.0, 2.0], ">f8"))
+    np.testing.assert_array_equal(v.numpy(), [1.0, 2.0])
+    v.assign(np.array([3.0, 4.0], ">f8"))
+    np.testing.assert_array_equal((v * 1.0).numpy(), [3.0, 4.0])
+    assert tf.constant(np.array([7], ">i4")).numpy().tolist() == [7]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: tf.constant([1.0, None], dtype=tf.float32),
+    lambda: tf.constant([1.0, None]),
+    lambda: tf.constant([[1.0], [None]], dtype=tf.float32),
+    lambda: tf.constant([1.0, 2.0]) + [1.0, None],
+    lambda: tf.constant(["1.5", 2.0], dtype=tf.float32),
+    lambda: tf.constant([1.0, object()], dtype=tf.float32),
+])
+def test_none_or_objects_in_a_sequence_raise_value_error(make):
+    with pytest.raises(ValueError, match="to (a )?Tensor"):
+        make()
+
+
+@pytest.mark.parametrize("make", [
+    lambda: tf.constant([1.0, 2.0]) * ["1.5", "2"],
+    lambda: tf.constant(["1.5"], dtype=tf.float32),
+])
+def test_numeric_strings_with_a_numeric_dtype_raise_type_error(make):
+    with pytest.raises(TypeError, match="Cannot convert"):
+        make()
+
+
+def test_failed_assign_leaves_variable_unchanged():
+    v = tf.Variable([1.0, 2.0])
+    for bad in ([3.0, None], ["3", "4"], [3.0, object()]):
+        with pytest.raises((TypeError, ValueError)):
+            v.assign(bad)
+    np.testing.assert_array_equal(v.numpy(), [1.0, 2.0])
+
+
+@pytest.mark.parametrize("array", [
+    np.array([1, 2], "m8[s]"), np.array(["2020-01-01"], "M8[D]"),
+    np.array([1.0], np.longdouble), np.array([1.0], np.clongdouble),
+    np.array([object()], object), np.array([1.0, 2.0], object), np.zeros(2, "V4"),
+], ids=["timedelta", "datetime", "longdouble", "clongdouble", "object", "object-numbers",
+        "void"])
+@pytest.mark.parametrize("use", [tf.constant, tf.exp, tf.Variable, tf.convert_to_tensor])
+def test_unsupported_numpy_dtypes_raise_value_error_at_conversion(array, use):
+    with pytest.raises(ValueError, match="Failed to convert a NumPy array"):
+        use(array)
+
+
+# --- self-referencing lists -------------------------------------------------------------
+
+def _self_referencing():
+    loop = [1.0]
+    loop.append(loop)
+    return loop
+
+
+def test_self_referencing_list_raises_recursion_error_in_nest_and_tape():
+    loop = _self_referencing()
+    x = tf.Variable(1.0)
+    with tf.GradientTape(persistent=True) as t:
+        y = x * 2.0
+        with pytest.raises(RecursionError):
+            t.watch(loop)
+    for call in (lambda: tf.nest.flatten(loop), lambda: t.gradient(y, loop),
+                 lambda: t.gradient(loop, x), lambda: t.jacobian(y, loop)):
+        with pytest.raises(RecursionError):
+            call()
+    assert float(t.gradient(y, x)) == 2.0          # the tape is still usable
+    with pytest.raises(ValueError, match="mixed types"):
+        tf.constant(loop)
+
+
+# --- loose inputs -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape", [{1, 2}, {1: 2}, object(), None],
+                         ids=["set", "dict", "object", "None"])
+def test_unordered_or_foreign_shapes_raise_value_error(shape):
+    with pytest.raises(ValueError, match="unsupported type"):
+        tf.broadcast_to(2, shape)
+    with pytest.raises(ValueError, match="unsupported type"):
+        tf.reshape([1, 2], shape)
+
+
+@pytest.mark.parametrize("shape", [b"\x01\x02", [1.5], ["2"]])
+def test_string_or_float_shapes_raise_invalid_argument(shape):
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Tidx"):
+        tf.broadcast_to(2, shape)
+
+
+@pytest.mark.parametrize("values", [{1.0, 2.0}, {0: 1.0, 1: 2.0}, b"ab"])
+def test_stack_refuses_sets_dicts_and_bytes(values):
+    with pytest.raises(TypeError, match="Expected list"):
+        tf.stack(values)
+
+
+def test_sum_to_shape_refuses_a_shape_that_does_not_broadcast():
+    g = tf.ones((3, 4))
+    for bad in [(2, 3, 4), (5,), (2, 4)]:
+        with pytest.raises(tf.errors.InvalidArgumentError, match="does not broadcast"):
+            tf.sum_to_shape(g, bad)
+    assert tf.sum_to_shape(g, (1, 4)).shape == (1, 4)
+
+
+def test_gradient_and_jacobian_refuse_number_sources_alike():
+    x = tf.Variable(1.0)
+    with tf.GradientTape(persistent=True) as t:
+        y = x * 3.0
+    for call in (lambda: t.gradient(y, 3.0), lambda: t.jacobian(y, 3.0)):
+        with pytest.raises(TypeError, match="must be a Tensor or Variable"):
+            call()
+    assert float(t.jacobian(y, x)) == 3.0
+
+
+# --- matvec ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("a_shape,b_shape,transpose", [
+    ((3, 3), (3, 3), False), ((3, 3), (3, 3), True), ((2, 2), (2, 2), False),
+    ((1, 3, 3), (2, 3), False), ((2, 3, 4), (2, 4), False), ((3, 4), (5, 4), False),
+    ((4, 3), (3, 4), True),
+])
+def test_matvec_gradients_match_finite_differences(a_shape, b_shape, transpose):
+    rng = np.random.default_rng(1)
+    a0, b0 = rng.normal(size=a_shape), rng.normal(size=b_shape)
+    w = rng.normal(size=np.broadcast_shapes(a_shape[:-2], b_shape[:-1]) + (a_shape[-1]
+                   if transpose else a_shape[-2],))
+
+    def f(a, b):
+        out = tf.linalg.matvec(a, b, transpose_a=transpose)
+        return tf.reduce_sum(out * w) + tf.reduce_sum(a * a)     # a second use of a
+
+    a, b = tf.Variable(a0), tf.Variable(b0)
+    with tf.GradientTape() as t:
+        y = f(a, b)
+    ga, gb = t.gradient(y, [a, b])
+    assert ga.shape == a_shape and gb.shape == b_shape
+    for which, x0, g in ((0, a0, ga), (1, b0, gb)):
+        numeric = np.zeros_like(x0)
+        for idx in np.ndindex(x0.shape):
+            hi, lo = x0.copy(), x0.copy()
+            hi[idx] += 1e-6
+            lo[idx] -= 1e-6
+            args_hi = (hi, b0) if which == 0 else (a0, hi)
+            args_lo = (lo, b0) if which == 0 else (a0, lo)
+            numeric[idx] = (float(f(*args_hi)) - float(f(*args_lo))) / 2e-6
+        np.testing.assert_allclose(g.numpy(), numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_matvec_jacobian_with_batch_equal_to_vector_length():
+    rng = np.random.default_rng(2)
+    a, b = tf.Variable(rng.normal(size=(3, 3))), tf.constant(rng.normal(size=(3, 3)))
+    with tf.GradientTape(persistent=True) as t:
+        y = tf.linalg.matvec(a, b)
+    fast = t.jacobian(y, a)
+    slow = t.jacobian(y, a, experimental_use_pfor=False)
+    assert fast.shape == (3, 3, 3, 3)
+    np.testing.assert_allclose(fast.numpy(), slow.numpy(), rtol=1e-12)
+    expected = np.einsum("ik,bj->bikj", np.eye(3), b.numpy())   # dy[b,i]/da[k,j]
+    np.testing.assert_allclose(fast.numpy(), expected, rtol=1e-12)
+
+
+# --- uninitialised objects ------------------------------------------------------------
+
+@pytest.mark.parametrize("use", [
+    bool, len, float, iter, lambda t: t.shape, lambda t: t.dtype, lambda t: t.numpy(),
+    np.asarray, tf.exp, lambda t: t + 1.0, lambda t: t == 1.0, lambda t: t[0],
+    tf.Variable, lambda t: tf.Variable(1.0).assign(t), lambda t: tf.stack([t, t]),
+    lambda t: tf.constant(t),
+])
+def test_uninitialised_tensor_raises_value_error_on_use(use):
+    blank = tf.Tensor.__new__(tf.Tensor)
+    with pytest.raises(ValueError, match="never initialised"):
+        use(blank)
+    assert "uninitialised" in repr(blank) and "uninitialised" in str(blank)
+
+
+def test_variable_unchanged_after_assigning_uninitialised_tensor():
+    v = tf.Variable([1.0, 2.0])
+    with pytest.raises(ValueError):
+        v.assign(tf.Tensor.__new__(tf.Tensor))
+    np.testing.assert_array_equal(v.numpy(), [1.0, 2.0])
