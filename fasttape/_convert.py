@@ -216,6 +216,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None, preferred_d
     """
     kind = type(value)
     if kind is Tensor and dtype is None:
+        if value._value is None:
+            return _engine.read(value)             # raises: an uninitialised Tensor
         return value                                                # the commonest cases
     if dtype is None and dtype_hint is None and preferred_dtype is None and (
             kind is float or (kind is list and value and all([type(v) is float for v in value]))):

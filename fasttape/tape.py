@@ -220,10 +220,11 @@ class GradientTape:
                             "structure of them, but received None.")
         unconnected = (unconnected_gradients if unconnected_gradients is
                        UnconnectedGradients.NONE else _unconnected(unconnected_gradients))
+        # the arguments are read before the tape is used up: a bad one leaves it usable
+        flat_sources, rebuild = _flatten(sources)
+        flat_targets = _flatten(target)[0]
         self._begin_use()
         try:
-            flat_sources, rebuild = _flatten(sources)
-            flat_targets = _flatten(target)[0]
             if output_gradients is None:
                 seeds = [None] * len(flat_targets)
             else:

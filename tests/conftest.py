@@ -10,6 +10,11 @@ settings.register_profile("intense", max_examples=300, deadline=None)
 settings.load_profile("ci")
 
 
+def pytest_addoption(parser):
+    parser.addoption("--fuzz-long", action="store_true", default=False,
+                     help="run the hostile-input fuzz tests with 100x the examples")
+
+
 @pytest.fixture(autouse=True)
 def no_tape_left_recording():
     """Fail any test that leaves a tape recording in this thread."""

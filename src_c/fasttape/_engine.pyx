@@ -276,6 +276,13 @@ cdef inline bint _is_floating(cnp.ndarray a) noexcept:
     return t == cnp.NPY_FLOAT32 or t == cnp.NPY_FLOAT64 or t == cnp.NPY_FLOAT16
 
 
+cdef inline bint _tensor_type(int t) noexcept:
+    """A numpy type that has a fasttape dtype (bool, integers, half/float/double,
+    complex64/128): never object, strings, datetimes, void or long double."""
+    return t <= cnp.NPY_DOUBLE or t == cnp.NPY_CFLOAT or t == cnp.NPY_CDOUBLE \
+        or t == cnp.NPY_FLOAT16
+
+
 cdef inline cnp.ndarray _freeze(object value):
     """A read-only C-contiguous array of `value` (no copy when it already is one)."""
     cdef cnp.ndarray a
@@ -283,6 +290,8 @@ cdef inline cnp.ndarray _freeze(object value):
         a = <cnp.ndarray>value
     else:
         a = np.asarray(value)
+    if not _tensor_type(cnp.PyArray_TYPE(a)):
+        raise TypeError(f"fasttape has no {a.dtype} tensors")
     if not cnp.PyArray_IS_C_CONTIGUOUS(a):
         a = np.ascontiguousarray(a)
     if cnp.PyArray_FLAGS(a) & cnp.NPY_ARRAY_WRITEABLE:
