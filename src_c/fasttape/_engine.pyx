@@ -1239,6 +1239,17 @@ cdef object _ones_like(cnp.ndarray like, bint as_tensor):
     return ones if as_tensor else ones._value
 
 
+cdef inline bint _fusable(cnp.ndarray g, cnp.ndarray saved) noexcept:
+    """Whether a unary backward kernel applies: both operands float32 or both float64,
+    C-contiguous and of one size. Otherwise (float16, complex, a broadcast cotangent)
+    the rule runs."""
+    cdef int type_num = cnp.PyArray_TYPE(g)
+    return ((type_num == cnp.NPY_FLOAT32 or type_num == cnp.NPY_FLOAT64)
+            and cnp.PyArray_TYPE(saved) == type_num
+            and cnp.PyArray_SIZE(saved) == cnp.PyArray_SIZE(g)
+            and cnp.PyArray_IS_C_CONTIGUOUS(g) and cnp.PyArray_IS_C_CONTIGUOUS(saved))
+
+
 cdef object _call_rule(OpDef op, object g, tuple saved, list needs, bint batched,
                        bint recorded):
     """One node's input gradients, as a sequence aligned with its inputs."""
@@ -1246,11 +1257,13 @@ cdef object _call_rule(OpDef op, object g, tuple saved, list needs, bint batched
     if not recorded:
         if op.fused_backward >= 0 and not batched:
             if op.n_in == 1:
-                return (run_backward(op.fused_backward, <cnp.ndarray?>g,
-                                     (<Tensor>saved[0])._value),)
-            res = run_backward_binary(op.fused_backward, <cnp.ndarray?>g, saved)
-            if res is not None:
-                return res
+                if _fusable(<cnp.ndarray?>g, (<Tensor>saved[0])._value):
+                    return (run_backward(op.fused_backward, <cnp.ndarray>g,
+                                         (<Tensor>saved[0])._value),)
+            else:
+                res = run_backward_binary(op.fused_backward, <cnp.ndarray?>g, saved)
+                if res is not None:
+                    return res
         g = make_tensor(g)
     if op.rule is None:
         raise LookupError(f"No gradient defined for operation '{op.name}'")
