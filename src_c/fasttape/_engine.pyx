@@ -43,6 +43,7 @@ from fasttape._kernels cimport (
 )
 from fasttape._types cimport node_t, tensor_id_t
 
+import collections
 import operator
 import threading
 
@@ -1132,13 +1133,16 @@ cdef class _Tape:
                     break
 
         cdef list grads = [None] * n_slots
+        cdef list target_refs = []
         for t, seed in zip(targets, seeds):
             tid = (<Tensor>t)._id
             r = tracked.get(tid, REF_CONSTANT)
+            target_refs.append(r)
             if r < 0:
                 r = leaf_slot.get(tid, REF_CONSTANT)
             if r >= 0:
                 _accumulate(grads, owned, r, seed, recorded)
+        cdef list visit_order = None
 
         cdef OpDef op
         cdef tuple saved
@@ -1183,6 +1187,12 @@ cdef class _Tape:
                     continue
                 if shapes is not None:
                     gk = _unbroadcast(gk, shapes[k], recorded, batched)
+                elif not _is_dense(gk, recorded) and not batched:
+                    # a sparse piece: stamp it with TF's visit order of its node, which
+                    # is the order TF concatenates such pieces in
+                    if visit_order is None:
+                        visit_order = _visit_order(self, target_refs)
+                    gk._visit = visit_order[i]
                 e = node.in_start + k
                 r = self.in_refs[e]
                 if r < 0:
@@ -1196,6 +1206,46 @@ cdef class _Tape:
             r = tracked.get(sid, REF_LEAF)
             result.append(grads[r if r >= 0 else leaf_slot[sid]])
         return result
+
+
+cdef list _visit_order(_Tape tape, list target_refs):
+    """Each node's place in TensorFlow's backward visit (-1 where it is not reached).
+
+    TF visits op by op from the targets, first in first out, an op becoming ready
+    once every op reached that consumes its output has been visited. The order
+    matters only for the order in which sparse gradients (IndexedSlices) are
+    concatenated, so it is computed only when one is met."""
+    cdef Py_ssize_t n = tape.n_nodes, i, e, r, k = 0
+    cdef bytearray reach = bytearray(n + 1)
+    cdef list uses = [0] * n
+    cdef list order = [-1] * n
+    for r in target_refs:
+        if r >= 0:
+            reach[r] = 1
+    for i in range(n - 1, -1, -1):
+        if not reach[i]:
+            continue
+        for e in range(tape.nodes[i].in_start, tape.nodes[i].in_start + tape.nodes[i].n_in):
+            r = tape.in_refs[e]
+            if r >= 0:
+                reach[r] = 1
+                uses[r] += 1
+    queue = collections.deque()
+    for r in target_refs:
+        if r >= 0 and uses[r] == 0 and order[r] == -1:
+            order[r] = -2            # queued
+            queue.append(r)
+    while queue:
+        i = queue.popleft()
+        order[i] = k
+        k += 1
+        for e in range(tape.nodes[i].in_start, tape.nodes[i].in_start + tape.nodes[i].n_in):
+            r = tape.in_refs[e]
+            if r >= 0:
+                uses[r] -= 1
+                if uses[r] == 0:
+                    queue.append(r)
+    return order
 
 
 cdef Tensor _as_tensor(object x, str what):
