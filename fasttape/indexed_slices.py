@@ -9,7 +9,8 @@ During a reverse sweep the engine keeps such a gradient as it is until it meets
 another gradient of the same tensor, and calls back here:
 
 * `combine(a, b, recorded)`: IndexedSlices + IndexedSlices stays sparse (the pieces
-  are concatenated lazily, so a loop of n gathers costs O(n), not O(n^2)); with a dense
+  are concatenated lazily, so a loop of n gathers costs O(n), not O(n^2), in the order
+  TF's backward pass visits the ops that made them); with a dense
   gradient the sum is dense: an ndarray in the first-order sweep, a Tensor when an
   outer tape records (the densification is then a recorded op, so it differentiates).
 * `densify(g, recorded)`: before a derivative rule runs on it.
@@ -20,6 +21,9 @@ raise TypeError, while fasttape ops (`tf.multiply(g, 0.1)`, `tf.reduce_sum(g)`,
 `var.assign_sub(g)`) take it through `convert_to_tensor`, which densifies it with
 duplicates summed.
 """
+
+import heapq
+import operator
 
 import numpy as np
 
@@ -48,16 +52,24 @@ class IndexedSlices:
      [0. 0.]]
     """
 
+    # where a reverse sweep made this piece: its node's place in TF's backward visit
+    _visit = 0
+
     def __init__(self, values, indices, dense_shape=None):
         self._parts = ((values, indices),)
         self._dense_shape = dense_shape
 
     @classmethod
-    def _from_parts(cls, parts, dense_shape):
+    def _from_parts(cls, parts, dense_shape, visits=None):
         out = cls.__new__(cls)
         out._parts = parts
         out._dense_shape = dense_shape
+        if visits is not None:
+            out._visits = visits
         return out
+
+    def _part_visits(self):
+        return getattr(self, "_visits", None) or (self._visit,) * len(self._parts)
 
     def _merged(self):
         """Concatenate the pieces left by `combine` (once, on first access)."""
@@ -108,7 +120,7 @@ class IndexedSlices:
         from fasttape.ops.elementwise import negative
 
         return IndexedSlices._from_parts(tuple((negative(v), i) for v, i in self._parts),
-                                         self._dense_shape)
+                                         self._dense_shape, self._part_visits())
 
     def __str__(self):
         # !s: a Tensor's format() is numpy's, its str() is TF's
@@ -138,12 +150,19 @@ def _add_rows(out, sparse):
     return out
 
 
+_first = operator.itemgetter(0)
+
+
 def combine(a, b, recorded):
     """The sum of two gradients of one tensor, at least one of them IndexedSlices."""
     a_sparse, b_sparse = isinstance(a, IndexedSlices), isinstance(b, IndexedSlices)
     if a_sparse and b_sparse:
-        # `b` comes from an earlier op (the sweep runs backwards): keep forward order
-        return IndexedSlices._from_parts(b._parts + a._parts, a._dense_shape)
+        # TF concatenates the pieces in the order its backward pass visits their ops
+        # (first in, first out from the targets), which the sweep stamped on them
+        pieces = list(heapq.merge(zip(b._part_visits(), b._parts),
+                                  zip(a._part_visits(), a._parts), key=_first))
+        return IndexedSlices._from_parts(tuple(p for _, p in pieces), a._dense_shape,
+                                         tuple(v for v, _ in pieces))
     sparse, dense = (a, b) if a_sparse else (b, a)
     if recorded:
         from fasttape.ops.elementwise import add

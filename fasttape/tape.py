@@ -15,6 +15,7 @@ import numpy as np
 from fasttape import _engine, errors, nest
 from fasttape._convert import convert_to_tensor
 from fasttape._engine import Tensor, _TensorLike
+from fasttape.indexed_slices import IndexedSlices
 
 __all__ = ["GradientTape", "UnconnectedGradients"]
 
@@ -268,6 +269,9 @@ class GradientTape:
             raise RuntimeError("GradientTape must be created with persistent=True to compute "
                                "the jacobian with eager execution enabled and with  "
                                "experimental_use_pfor set to False.")
+        if isinstance(target, IndexedSlices):
+            return self._jacobian_of_slices(target, sources, unconnected_gradients,
+                                            parallel_iterations, experimental_use_pfor)
         if not isinstance(target, _TensorLike):
             raise TypeError(f"jacobian: `target` must be one Tensor or Variable, got "
                             f"{type(target).__name__}")
@@ -286,6 +290,28 @@ class GradientTape:
                        for block, src in zip(blocks, flat_sources)]
         finally:
             self._end_use()
+        return rebuild(results)
+
+    def _jacobian_of_slices(self, target, sources, *options):
+        """The jacobian of the dense tensor an IndexedSlices stands for (as TF, which
+        densifies it): the values' jacobian, its rows added at their indices."""
+        if target.dense_shape is None:
+            raise ValueError("jacobian: an IndexedSlices target needs a dense_shape")
+        values, indices = target._merged()
+        rows = np.asarray(indices).reshape(-1)
+        n_rows = int(np.asarray(target.dense_shape).reshape(-1)[0])
+        flat_sources, rebuild = _flatten(sources)
+        blocks = self.jacobian(values, flat_sources, *options)
+        results = []
+        for block in blocks:
+            if block is None:
+                results.append(None)
+                continue
+            j = np.asarray(block)
+            j = j.reshape((rows.size,) + j.shape[np.ndim(indices):])
+            dense = np.zeros((n_rows,) + j.shape[1:], dtype=j.dtype)
+            np.add.at(dense, rows, j)
+            results.append(_engine.wrap(dense))
         return rebuild(results)
 
     def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,

@@ -569,6 +569,10 @@ def _to_matrices(x, axes):
 
 @defop(public=False)
 def _spectral_norm(x, axes=(0, 1)):
+    if x.dtype == np.float16:       # TF's Svd has no half kernel on CPU
+        raise errors.NotFoundError(
+            "Could not find device for node: {{node Svd}} = Svd[T=DT_HALF, "
+            "compute_uv=false, full_matrices=false]")
     m = _to_matrices(x, axes)
     if m.shape[-1] == 0 or m.shape[-2] == 0:
         top = np.zeros(m.shape[:-2], dtype=x.dtype)

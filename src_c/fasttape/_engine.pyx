@@ -43,6 +43,7 @@ from fasttape._kernels cimport (
 )
 from fasttape._types cimport node_t, tensor_id_t
 
+import collections
 import operator
 import threading
 
@@ -1212,13 +1213,16 @@ cdef class _Tape:
                     break
 
         cdef list grads = [None] * n_slots
+        cdef list target_refs = []
         for t, seed in zip(targets, seeds):
             tid = (<Tensor>t)._id
             r = _node_of(tracked, tid, REF_CONSTANT, n)
+            target_refs.append(r)
             if r < 0:
                 r = leaf_slot.get(tid, REF_CONSTANT)
             if r >= 0:
                 _accumulate(grads, owned, r, seed, recorded)
+        cdef list visit_order = None
 
         cdef OpDef op
         cdef tuple saved
@@ -1263,6 +1267,12 @@ cdef class _Tape:
                     continue
                 if shapes is not None:
                     gk = _unbroadcast(gk, shapes[k], recorded, batched)
+                elif not _is_dense(gk, recorded) and not batched:
+                    # a sparse piece: stamp it with TF's visit order of its node, which
+                    # is the order TF concatenates such pieces in
+                    if visit_order is None:
+                        visit_order = _visit_order(self, target_refs, n)
+                    gk._visit = visit_order[i]
                 e = node.in_start + k
                 r = self.in_refs[e]
                 if r < 0:
@@ -1278,6 +1288,47 @@ cdef inline Py_ssize_t _node_of(dict tracked, object tid, Py_ssize_t missing, Py
     """The node that produced `tid` within the first n, else REF_LEAF / `missing`."""
     cdef Py_ssize_t r = tracked.get(tid, missing)
     return r if r < n else missing
+
+
+cdef list _visit_order(_Tape tape, list target_refs, Py_ssize_t n):
+    """Each node's place in TensorFlow's backward visit (-1 where it is not reached).
+
+    TF visits op by op from the targets, first in first out, an op becoming ready
+    once every op reached that consumes its output has been visited. The order
+    matters only for the order in which sparse gradients (IndexedSlices) are
+    concatenated, so it is computed only when one is met. Only the first n nodes (those
+    the sweep walks) count: rules may have recorded more onto the tape since."""
+    cdef Py_ssize_t i, e, r, k = 0
+    cdef bytearray reach = bytearray(n + 1)
+    cdef list uses = [0] * n
+    cdef list order = [-1] * n
+    for r in target_refs:
+        if r >= 0:
+            reach[r] = 1
+    for i in range(n - 1, -1, -1):
+        if not reach[i]:
+            continue
+        for e in range(tape.nodes[i].in_start, tape.nodes[i].in_start + tape.nodes[i].n_in):
+            r = tape.in_refs[e]
+            if r >= 0:
+                reach[r] = 1
+                uses[r] += 1
+    queue = collections.deque()
+    for r in target_refs:
+        if r >= 0 and uses[r] == 0 and order[r] == -1:
+            order[r] = -2            # queued
+            queue.append(r)
+    while queue:
+        i = queue.popleft()
+        order[i] = k
+        k += 1
+        for e in range(tape.nodes[i].in_start, tape.nodes[i].in_start + tape.nodes[i].n_in):
+            r = tape.in_refs[e]
+            if r >= 0:
+                uses[r] -= 1
+                if uses[r] == 0:
+                    queue.append(r)
+    return order
 
 
 cdef Tensor _as_tensor(object x, str what):
@@ -1321,6 +1372,17 @@ cdef object _ones_like(cnp.ndarray like, bint as_tensor):
     return ones if as_tensor else ones._value
 
 
+cdef inline bint _fusable(cnp.ndarray g, cnp.ndarray saved) noexcept:
+    """Whether a unary backward kernel applies: both operands float32 or both float64,
+    C-contiguous and of one size. Otherwise (float16, complex, a broadcast cotangent)
+    the rule runs."""
+    cdef int type_num = cnp.PyArray_TYPE(g)
+    return ((type_num == cnp.NPY_FLOAT32 or type_num == cnp.NPY_FLOAT64)
+            and cnp.PyArray_TYPE(saved) == type_num
+            and cnp.PyArray_SIZE(saved) == cnp.PyArray_SIZE(g)
+            and cnp.PyArray_IS_C_CONTIGUOUS(g) and cnp.PyArray_IS_C_CONTIGUOUS(saved))
+
+
 cdef object _call_rule(OpDef op, object g, tuple saved, list needs, bint batched,
                        bint recorded):
     """One node's input gradients, as a sequence aligned with its inputs."""
@@ -1328,11 +1390,13 @@ cdef object _call_rule(OpDef op, object g, tuple saved, list needs, bint batched
     if not recorded:
         if op.fused_backward >= 0 and not batched:
             if op.n_in == 1:
-                return (run_backward(op.fused_backward, <cnp.ndarray?>g,
-                                     (<Tensor>saved[0])._value),)
-            res = run_backward_binary(op.fused_backward, <cnp.ndarray?>g, saved)
-            if res is not None:
-                return res
+                if _fusable(<cnp.ndarray?>g, (<Tensor>saved[0])._value):
+                    return (run_backward(op.fused_backward, <cnp.ndarray>g,
+                                         (<Tensor>saved[0])._value),)
+            else:
+                res = run_backward_binary(op.fused_backward, <cnp.ndarray?>g, saved)
+                if res is not None:
+                    return res
         g = make_tensor(g)
     if op.rule is None:
         raise LookupError(f"No gradient defined for operation '{op.name}'")
