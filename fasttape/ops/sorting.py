@@ -2,8 +2,9 @@
 the monotonicity predicates.
 
 Orders follow TensorFlow 2.21, whose sort is built on top_k: ties keep the lower index
-first in both directions, and nan sorts as the largest value (first in a descending
-sort; in an ascending float sort too, since TF sorts the negated values). The values of
+first in both directions. Where TF puts nan depends on its kernel's comparison order;
+fasttape treats nan as the largest value (first in a descending sort, and, as TF sorts
+the negated values, first in an ascending float sort too). The values of
 sort and top_k are differentiable: each upstream value goes back to the element that
 was moved into its place. Index outputs, unique and searchsorted have no gradient.
 """
