@@ -22,7 +22,7 @@ CASES = [
     Case("_cumulative_logsumexp", lambda x: tf.math.cumulative_logsumexp(x, axis=1),
          shapes=[(2, 4)], name="cumulative_logsumexp"),
     Case("_cumulative_logsumexp", lambda x: tf.math.cumulative_logsumexp(
-        x, exclusive=True, reverse=True), shapes=[(4,)], order=1,
+        x, exclusive=True, reverse=True)[:-1], shapes=[(4,)],   # without the -inf
         name="cumulative_logsumexp_excl_rev"),
     Case("_cumulative_logsumexp", lambda x: tf.math.cumulative_logsumexp(x, reverse=True),
          shapes=[(3, 2)], name="cumulative_logsumexp_reverse"),
