@@ -273,7 +273,10 @@ def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, el
         else:
             key.append(builtins.slice(None if begin_mask & bit else b,
                                       None if end_mask & bit else e, s))
-    return getitem(input_ if var is None else var, tuple(key))
+    source = input_ if var is None else var
+    if not isinstance(source, _TensorLike):
+        source = convert_to_tensor(source)
+    return getitem(source, tuple(key))
 
 
 @export("")

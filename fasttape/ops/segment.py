@@ -152,7 +152,7 @@ def _segment_reduce_vjp(g, data, segment_ids, ans, num_segments, kind):
     flat, _ = _rows(x, ids)
     selected = (x == _gather_np(np.asarray(ans), ids)) & _valid_rows(ids, x)
     share = np.zeros(tuple(ans.shape), dtype=np.int64)
-    np.add.at(share, flat, selected.reshape((-1,) + share.shape[1:])[ids.reshape(-1) >= 0])
+    np.add.at(share, flat, selected.reshape((ids.size,) + share.shape[1:])[ids.reshape(-1) >= 0])
     scale = selected / np.maximum(_gather_np(share, ids), 1)
     weights = _engine.wrap(scale.astype(x.dtype))
     return _gather_rows(g, segment_ids, num_segments) * weights, None
