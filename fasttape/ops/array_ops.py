@@ -366,7 +366,8 @@ def _dynamic_stitch_vjp(g, indices, needs):
 
 @export("")
 def dynamic_stitch(indices, data, name=None):
-    """Merge: result[indices[m][i]] = data[m][i] (later entries win on duplicates)."""
+    """Merge: result[indices[m][i]] = data[m][i] (later entries win on duplicates;
+    rows no index names are zeros)."""
     if len(indices) != len(data) or not indices:
         raise errors.InvalidArgumentError(
             "dynamic_stitch needs as many indices tensors as data tensors (at least one)")
@@ -384,9 +385,6 @@ def dynamic_stitch(indices, data, name=None):
     if flat.size and flat.min() < 0:
         raise errors.InvalidArgumentError("indices must be non-negative [Op:DynamicStitch]")
     size = int(flat.max()) + 1 if flat.size else 0
-    if np.unique(flat).size != size:
-        raise errors.InvalidArgumentError(
-            f"missing indices: every index in [0, {size}) must appear [Op:DynamicStitch]")
     return _engine.apply(_dynamic_stitch.op, values,
                          (tuple(i.astype(np.int32) for i in idx), size))
 
