@@ -804,3 +804,46 @@ def device(device_name):
         raise TypeError(f"device_name must be a string or None, got {device_name!r}")
     yield
 
+
+
+@export("")
+def approx_top_k(input, k, reduction_dimension=-1, recall_target=0.95, is_max_k=True,  # noqa: A002
+                 reduction_input_size_override=-1, aggregate_to_topk=True, name=None):
+    """approx_max_k (is_max_k) or approx_min_k, computed exactly."""
+    return _approx_k(input, k, reduction_dimension, largest=bool(is_max_k))
+
+
+@export("")
+def parallel_stack(values, name="parallel_stack"):
+    """TF's graph-only stack: refused eagerly, as TF does (use tf.stack)."""
+    raise RuntimeError("tf.parallel_stack() is not compatible with eager execution.")
+
+
+@export("")
+def ensure_shape(x, shape, name=None):
+    """`x` itself after checking that its shape is compatible with `shape` (None
+    entries match any size).
+
+    Raises:
+        InvalidArgumentError: the shapes are not compatible.
+    """
+    t = convert_to_tensor(x)
+    expected = TensorShape(shape)
+    if not expected.is_compatible_with(t.shape):
+        want = ",".join("?" if d is None else str(d) for d in expected.as_list()) \
+            if expected.rank is not None else "?"
+        raise errors.InvalidArgumentError(
+            f"Shape of tensor input [{','.join(str(d) for d in t.shape)}] is not compatible "
+            f"with expected shape [{want}]. [Op:EnsureShape]")
+    return ew.identity(t)
+
+
+@export("")
+def get_static_value(tensor, partial=False):
+    """The numpy value of a tensor (eagerly always known); Python values come back as
+    they are, and Variables give None, as in TF."""
+    if isinstance(tensor, _engine.Variable):
+        return None
+    if isinstance(tensor, _TensorLike):
+        return tensor.numpy()
+    return tensor

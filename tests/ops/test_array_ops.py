@@ -228,3 +228,17 @@ def test_utilities():
         with tf.device(3):
             pass
     assert tf.acos is tf.math.acos and tf.atan2 is tf.math.atan2
+
+
+def test_approx_top_k_ensure_shape_static_value_parallel_stack():
+    values, indices = tf.approx_top_k(tf.constant([[1.0, 5, 3]]), 2)
+    check(values, [[5, 3]])
+    check(tf.approx_top_k(tf.constant([[1.0, 5, 3]]), 1, is_max_k=False).values, [[1]])
+    check(tf.ensure_shape(tf.constant([1.0, 2.0]), [None]), [1.0, 2.0])
+    with pytest.raises(InvalidArgumentError, match=r"not compatible with expected shape \[2,1\]"):
+        tf.ensure_shape(tf.constant([1.0, 2.0]), [2, 1])
+    check(grads(lambda x: tf.ensure_shape(x, [2]) * 2.0, [1.0, 2.0])[0], [2.0, 2.0])
+    np.testing.assert_array_equal(tf.get_static_value(tf.constant([1, 2])), [1, 2])
+    assert tf.get_static_value(3) == 3 and tf.get_static_value(tf.Variable(1.0)) is None
+    with pytest.raises(RuntimeError, match="eager"):
+        tf.parallel_stack([tf.constant([1.0])])
