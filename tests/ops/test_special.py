@@ -144,3 +144,21 @@ def test_expint_and_spence_below_zero_are_nan():
     assert np.isnan(tf.math.special.expint(f32(-1)).numpy()).all()
     assert tf.math.special.expint(f32(0)).numpy()[0] == -INF
     assert np.isnan(tf.math.special.spence(f32(-1)).numpy()).all()
+
+
+UNARY = [tf.math.lgamma, tf.math.digamma, tf.math.erfinv, tf.math.ndtri, tf.math.bessel_i0,
+         tf.math.bessel_i0e, tf.math.bessel_i1, tf.math.bessel_i1e, tf.math.special.bessel_j0,
+         tf.math.special.bessel_j1, tf.math.special.bessel_y0, tf.math.special.bessel_y1,
+         tf.math.special.bessel_k0, tf.math.special.bessel_k0e, tf.math.special.bessel_k1,
+         tf.math.special.bessel_k1e, tf.math.special.dawsn, tf.math.special.expint,
+         tf.math.special.fresnel_cos, tf.math.special.fresnel_sin, tf.math.special.spence]
+
+
+@pytest.mark.parametrize("fn", UNARY, ids=[f.__name__ for f in UNARY])
+def test_float32_agrees_with_float64(fn):
+    x = np.array([0.15, 0.4, 0.7, 0.95, 1.8], dtype=np.float64)
+    (g64,) = grads(fn, x)
+    (g32,) = grads(fn, x.astype(np.float32))
+    np.testing.assert_allclose(fn(x.astype(np.float32)).numpy(), fn(x).numpy(), rtol=2e-5)
+    assert g32.dtype == tf.float32
+    np.testing.assert_allclose(g32.numpy(), g64.numpy(), rtol=1e-4)
