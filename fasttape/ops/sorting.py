@@ -160,7 +160,8 @@ def in_top_k(targets, predictions, k, name=None):
     picked = preds[np.arange(n_rows), np.where(valid, tgt, 0)]
     finite = np.all(np.isfinite(preds), axis=1) & np.isfinite(picked)
     larger = np.sum(preds > picked[:, None], axis=1)
-    return _engine.wrap(valid & finite & (larger < int(k)))
+    k = int(np.asarray(k)) if isinstance(k, _engine._TensorLike) else int(k)
+    return _engine.wrap(valid & finite & (larger < k))
 
 
 def _unique_parts(x, out_idx, op):

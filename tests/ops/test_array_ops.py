@@ -26,7 +26,8 @@ def test_add_n_and_accumulate_n():
     a, b = grads(lambda x, y: tf.add_n([x, y, x]), [1.0], [2.0])
     check(a, [2.0])
     check(b, [1.0])
-    s = tf.add_n([tf.IndexedSlices(tf.constant([[1.0]]), tf.constant([0]), tf.constant([2, 1]))] * 2)
+    rows = tf.IndexedSlices(tf.constant([[1.0]]), tf.constant([0]), tf.constant([2, 1]))
+    s = tf.add_n([rows, rows])
     assert isinstance(s, tf.IndexedSlices)
 
 
