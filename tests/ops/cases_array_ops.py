@@ -59,3 +59,13 @@ CASES = [
     Case("_div_no_nan", lambda x: tf.math.reciprocal_no_nan(x), domain=NONZERO,
          name="reciprocal_no_nan"),
 ]
+
+# map_fn / scan / foldl (fasttape/ops/functional.py) compose recorded ops too
+CASES += [
+    Case("multiply", lambda x: tf.scan(lambda a, b: a * b + b, x), shapes=[(4, 2)],
+         name="scan"),
+    Case("multiply", lambda x: tf.foldl(lambda a, b: a * b, x), shapes=[(3,)],
+         name="foldl"),
+    Case("sin", lambda x: tf.map_fn(lambda r: tf.sin(r) * r, x), shapes=[(3, 2)],
+         name="map_fn"),
+]

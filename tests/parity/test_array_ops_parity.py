@@ -68,3 +68,18 @@ def _complex_parts(m, z):
 def test_matches_tensorflow(case):
     _, fn, xs = case
     compare(tf_ref, fn, xs)
+
+
+FUNCTIONAL = [
+    ("map_fn", lambda m, x: m.map_fn(lambda r: m.sin(r) * r, x), [X]),
+    ("scan", lambda m, x: m.scan(lambda a, b: a * 0.5 + b, x, reverse=True), [X]),
+    ("foldl", lambda m, x, y: m.foldl(lambda a, b: a * b[0] + b[1], (x, y),
+                                      initializer=m.constant(1.0)), [V, W]),
+    ("foldr", lambda m, x: m.foldr(lambda a, b: a - b, x), [X]),
+]
+
+
+@pytest.mark.parametrize("case", FUNCTIONAL, ids=[c[0] for c in FUNCTIONAL])
+def test_functional_matches_tensorflow(case):
+    _, fn, xs = case
+    compare(tf_ref, fn, xs)
