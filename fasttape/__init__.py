@@ -22,11 +22,21 @@ from fasttape.ops.shape import shape  # noqa: F401
 from fasttape.custom_gradient import custom_gradient
 from fasttape.tape import GradientTape, UnconnectedGradients
 from fasttape.tensor_shape import TensorShape
-from fasttape import debugging, linalg, math, nn, random, sparse  # noqa: E402  (namespaces)
+from fasttape import bitwise, debugging, linalg, math, nn, random, sparse  # noqa: E402
 from fasttape.debugging import (  # noqa: E402,F401  (also at the top level, as in TF)
     Assert, assert_equal, assert_greater, assert_less, assert_rank,
 )
 from fasttape import experimental  # noqa: E402,F401  (tf.experimental.numpy)
+from fasttape.math import (  # noqa: E402,F401  (TF publishes these at the top level too)
+    acos, acosh, asin, asinh, atan, atan2, atanh, cosh, sinh,
+)
+from fasttape.ops._registry import exports as _exports  # noqa: E402
+
+# tf.dtypes.cast and friends: the op layer registers them on the dtypes module
+dtypes.cast = cast  # noqa: F405
+for _name, _fn in _exports("dtypes").items():
+    setattr(dtypes, _name, _fn)
+del _exports, _name, _fn
 
 __version__ = "0.1.0"
 newaxis = None

@@ -53,14 +53,19 @@ class _Call:
                      for k, out in enumerate(self.outputs)]
         if self.variables:
             input_grads, variable_grads = self.grad_fn(*upstreams, variables=self.variables)
-            grads = _as_list(input_grads) + _as_list(variable_grads)
+            variable_grads = _as_list(variable_grads)
+            if len(variable_grads) != len(self.variables):
+                raise ValueError("Must return gradient for each variable from "
+                                 "@custom_gradient grad_fn.")
         else:
-            grads = _as_list(self.grad_fn(*upstreams))
-        expected = len(self.inputs) + len(self.variables)
-        if len(grads) != expected:
-            raise ValueError(f"custom_gradient: grad_fn returned {len(grads)} gradients for "
-                             f"{len(self.inputs)} inputs and {len(self.variables)} variables")
-        return tuple(None if gr is None else convert_to_tensor(gr) for gr in grads)
+            input_grads, variable_grads = self.grad_fn(*upstreams), []
+        input_grads = nest.flatten(input_grads)
+        if len(input_grads) != len(self.inputs):
+            raise ValueError(f"custom_gradient function expected to return "
+                             f"{len(self.inputs)} gradients, but returned "
+                             f"{len(input_grads)} instead.")
+        return tuple(None if gr is None else convert_to_tensor(gr)
+                     for gr in input_grads + variable_grads)
 
 
 def _as_list(grads):
@@ -79,7 +84,8 @@ def custom_gradient(f=None):
     """Decorate `f(*x) -> (y, grad_fn)` to define the gradient of y w.r.t. x by grad_fn.
 
     `grad_fn(*upstreams)` gets one upstream gradient per flattened output of `y` and
-    returns one gradient per tensor argument of `f` (None for none). When `f` reads
+    returns one gradient per (flattened) positional argument of `f`, None for none;
+    Python numbers among the arguments are converted to tensors and count too. When `f` reads
     trainable variables, `grad_fn(*upstreams, variables=...)` must return
     `(input_grads, variable_grads)`, as in TF.
 
@@ -109,8 +115,13 @@ def custom_gradient(f=None):
 
         with GradientTape() as probe:        # sees which variables f reads
             value, grad_fn = f(*args, **kwargs)
-        inputs = [x for x in nest.flatten(args) if isinstance(x, _TensorLike)]
-        input_ids = {_engine.source_key(x) for x in inputs}
+        # every positional argument is an input, as in TF: Python numbers (the 1.0 of
+        # clip_gradient_by_norm(x, 1.0)) become tensors, and grad_fn returns a gradient
+        # (or None) for each
+        inputs = [x if isinstance(x, _TensorLike) else convert_to_tensor(x)
+                  for x in nest.flatten(args)]
+        given = [x for x in nest.flatten((args, kwargs)) if isinstance(x, _TensorLike)]
+        input_ids = {_engine.source_key(x) for x in given}
         variables = [v for v in probe.watched_variables()
                      if _engine.source_key(v) not in input_ids]
         if variables and not _accepts_variables(grad_fn):

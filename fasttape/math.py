@@ -13,7 +13,6 @@ from fasttape.experimental.numpy._ops import (  # noqa: F401  (TF's names for tn
 from fasttape.ops import namespace
 
 globals().update(namespace("MATH"))
-del namespace
 
 
 def atan2(y, x, name=None):
@@ -21,3 +20,17 @@ def atan2(y, x, name=None):
     from fasttape.experimental.numpy._ops import arctan2
 
     return arctan2(y, x)
+
+
+def _special_module():
+    import types
+
+    module = types.ModuleType("fasttape.math.special",
+                              "`tf.math.special`: Bessel functions, dawsn, expint, fresnel, spence.")
+    module.__dict__.update(namespace("MATH.SPECIAL"))
+    return module
+
+
+special = _special_module()
+del _special_module
+del namespace

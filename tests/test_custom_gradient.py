@@ -152,7 +152,7 @@ def test_grad_fn_with_the_wrong_number_of_gradients_raises():
     with tf.GradientTape() as t:
         t.watch([x, y])
         z = f(x, y)
-    with pytest.raises(ValueError, match="returned 1 gradients for 2 inputs"):
+    with pytest.raises(ValueError, match="expected to return 2 gradients, but returned 1"):
         t.gradient(z, [x, y])
 
 
@@ -165,3 +165,34 @@ def test_outer_tapes_resume_recording_after_the_call():
         t.watch(x)
         y = f(x) * x         # the multiply after the call is recorded again
     assert float(t.gradient(y, x)) == 4.0
+
+
+def test_python_number_arguments_are_inputs_as_in_tf():
+    # TF's documented example: the norm is a Python float, converted to a tensor, and
+    # grad_fn returns a gradient (None) for it too
+    @tf.custom_gradient
+    def clip_gradient_by_norm(x, norm):
+        y = tf.identity(x)
+
+        def grad_fn(dresult):
+            return [tf.clip_by_norm(dresult, norm), None]
+        return y, grad_fn
+
+    x = tf.constant([3.0, 4.0])
+    with tf.GradientTape() as t:
+        t.watch(x)
+        y = clip_gradient_by_norm(x, 1.0) * 10.0
+    # the upstream [10, 10] clipped to norm 1
+    np.testing.assert_allclose(t.gradient(y, x).numpy(), [0.5 ** 0.5] * 2, rtol=1e-6)
+
+
+def test_a_python_number_argument_needs_its_gradient_slot():
+    @tf.custom_gradient
+    def scale(x, k):
+        return x * k, lambda g: g * k
+    x = tf.constant(2.0)
+    with tf.GradientTape() as t:
+        t.watch(x)
+        y = scale(x, 3.0)
+    with pytest.raises(ValueError, match="expected to return 2 gradients, but returned 1"):
+        t.gradient(y, x)

@@ -9,6 +9,9 @@ from fasttape.ops import (
     _registry, control_flow, creation, decompositions, elementwise, indexing, linalg, math_ops, nn,
     numerics, reductions, shape, sparse_ops,
 )
+from fasttape.ops import (  # families published through namespaces= / @export
+    array_ops, bitwise, complex_ops, functional, segment, sorting, special,
+)
 from fasttape.ops.control_flow import *  # noqa: F401,F403
 from fasttape.ops.creation import *  # noqa: F401,F403
 from fasttape.ops.elementwise import *  # noqa: F401,F403
@@ -23,7 +26,8 @@ from fasttape.ops.shape import *  # noqa: F401,F403
 # top level, tf.X), a family may list names for the sub-namespaces: MATH (tf.math.X),
 # NN (tf.nn.X), LINALG (tf.linalg.X).
 FAMILIES = (elementwise, math_ops, reductions, shape, indexing, creation, linalg, nn,
-            control_flow, numerics, decompositions, sparse_ops)
+            control_flow, numerics, decompositions, sparse_ops, special, bitwise, sorting,
+            segment, array_ops, complex_ops, functional)
 
 __all__ = [name for family in FAMILIES for name in family.__all__]
 globals().update(_registry.exports(""))
