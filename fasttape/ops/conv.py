@@ -42,7 +42,7 @@ def _window(xp, offset, strides, dilations, out):
 
 
 def _out_sizes(spatial, kernel, strides, dilations, pads):
-    return tuple((n + lo + hi - (k - 1) * d - 1) // s + 1
+    return tuple(max((n + lo + hi - (k - 1) * d - 1) // s + 1, 0)
                  for n, k, s, d, (lo, hi) in zip(spatial, kernel, strides, dilations, pads))
 
 
@@ -60,8 +60,9 @@ def _patches(x, kernel, strides, dilations, pads, groups):
     cols = np.stack([_window(xp, k, strides, dilations, out)
                      for k in itertools.product(*map(range, kernel))], axis=-2)
     rows = x.shape[0] * int(np.prod(out, dtype=np.int64))
-    cols = cols.reshape(rows, cols.shape[-2], groups, x.shape[-1] // groups)
-    return cols.transpose(2, 0, 1, 3).reshape(groups, rows, -1), out
+    taps, c = cols.shape[-2], x.shape[-1] // groups
+    cols = cols.reshape(rows, taps, groups, c)
+    return cols.transpose(2, 0, 1, 3).reshape(groups, rows, taps * c), out
 
 
 def _grouped_filters(w, groups):
@@ -72,10 +73,11 @@ def _grouped_filters(w, groups):
 
 def _grouped_rows(y, groups):
     """[batch, *spatial, groups * o] as [groups, rows, o]."""
-    return y.reshape(-1, groups, y.shape[-1] // groups).transpose(1, 0, 2)
+    rows = int(np.prod(y.shape[:-1], dtype=np.int64))
+    return y.reshape(rows, groups, y.shape[-1] // groups).transpose(1, 0, 2)
 
 
-@defop(float_only=True, public=False)
+@defop(public=False)
 def _conv(x, filters, strides=(), dilations=(), pads=(), groups=1):
     cols, out = _patches(x, filters.shape[:-2], strides, dilations, pads, groups)
     y = np.matmul(cols, _grouped_filters(filters, groups))
@@ -92,7 +94,7 @@ def _conv_vjp(g, x, filters, strides, dilations, pads, groups, needs):
     return g_x, g_f
 
 
-@defop(float_only=True, public=False)
+@defop(public=False)
 def _conv_input_grad(dy, filters, input_shape=(), strides=(), dilations=(), pads=(),
                      groups=1):
     """The input gradient of `_conv` for output cotangent `dy` (= transposed conv)."""
@@ -123,14 +125,14 @@ def _conv_input_grad_vjp(g, dy, filters, input_shape, strides, dilations, pads, 
     return g_dy, g_f
 
 
-@defop(float_only=True, public=False)
+@defop(public=False)
 def _conv_filter_grad(x, dy, filter_shape=(), strides=(), dilations=(), pads=(), groups=1):
     """The filter gradient of `_conv` for output cotangent `dy`."""
     kernel = filter_shape[:-2]
     cols, _ = _patches(x, kernel, strides, dilations, pads, groups)
     dw = np.matmul(cols.transpose(0, 2, 1), _grouped_rows(dy, groups))   # [g, taps*c, o]
     c, o = filter_shape[-2], filter_shape[-1] // groups
-    dw = dw.reshape(groups, -1, c, o).transpose(1, 2, 0, 3)
+    dw = dw.reshape(groups, int(np.prod(kernel, dtype=np.int64)), c, o).transpose(1, 2, 0, 3)
     return np.ascontiguousarray(dw).reshape(filter_shape)
 
 
@@ -178,7 +180,7 @@ def _ints(value, nd, what, channels_first, op):
         elif len(values) == nd + 2:
             outer = (values[0], values[1]) if channels_first else (values[0], values[-1])
             if outer != (1, 1):
-                raise errors.InvalidArgumentError(
+                raise errors.UnimplementedError(
                     f"Current implementation does not yet support {what} in the batch and "
                     f"depth dimensions. [Op:{op}]")
             values = values[2:] if channels_first else values[1:-1]
@@ -205,13 +207,13 @@ def _pads(padding, spatial, kernel, strides, dilations, channels_first, op):
     if isinstance(padding, bytes):
         padding = padding.decode()
     if isinstance(padding, str):
-        mode = padding.upper()
-        if mode == "VALID":
+        if padding == "VALID":
             return ((0, 0),) * len(spatial)
-        if mode == "SAME":
+        if padding == "SAME":
             return _same_pads(spatial, kernel, strides, dilations)
-        raise ValueError(f"`padding` must be 'SAME', 'VALID' or a list of pairs. Received: "
-                         f"padding={padding!r}")
+        raise errors.InvalidArgumentError(
+            f"Value for attr 'padding' of \"{padding}\" is not in the list of allowed values: "
+            f"\"SAME\", \"VALID\", \"EXPLICIT\" [Op:{op}]")
     try:
         pairs = [tuple(int(v) for v in p) for p in np.asarray(padding).tolist()]
     except (TypeError, ValueError):
@@ -246,13 +248,19 @@ def _to_first(x, channels_first):
     return transpose(x, [0, rank - 1] + list(range(1, rank - 1)))
 
 
+_CONV_TYPES = ("float16", "float32", "float64", "int32")
+
+
 def _float_pair(x, filters, op):
-    x, filters = convert_to_tensor(x), convert_to_tensor(filters)
+    """Input and filters as tensors; a non-tensor filter takes the input's dtype."""
+    x = convert_to_tensor(x)
+    filters = (convert_to_tensor(filters) if isinstance(filters, _TensorLike)
+               else convert_to_tensor(filters, dtype=x.dtype))
     for t, what in ((x, "input"), (filters, "filters")):
-        if not t.dtype.is_floating:
+        if t.dtype.name not in _CONV_TYPES:
             raise errors.InvalidArgumentError(
                 f"Value for attr 'T' of {t.dtype.name} is not in the list of allowed values: "
-                f"half, bfloat16, float, double; `{what}` [Op:{op}]")
+                f"half, bfloat16, float, double, int32; `{what}` [Op:{op}]")
     if x.dtype != filters.dtype:
         raise errors.InvalidArgumentError(
             f"cannot compute {op} as input #1(zero-based) was expected to be a "
@@ -262,11 +270,12 @@ def _float_pair(x, filters, op):
 
 def _check_ranks(x, filters, nd, op, filter_name="filters"):
     if len(x.shape) != nd + 2:
-        raise ValueError(f"`input` must be of rank {nd + 2}, got shape {x.shape.as_list()} "
-                         f"({op})")
+        raise errors.InvalidArgumentError(
+            f"convolution input must be {nd + 2}-dimensional: {x.shape.as_list()} [Op:{op}]")
     if len(filters.shape) != nd + 2:
-        raise ValueError(f"`{filter_name}` must be of rank {nd + 2}, got shape "
-                         f"{filters.shape.as_list()} ({op})")
+        raise errors.InvalidArgumentError(
+            f"convolution {filter_name} must be {nd + 2}-dimensional: "
+            f"{filters.shape.as_list()} [Op:{op}]")
 
 
 def _convolve(x, filters, nd, strides, padding, data_format, dilations, op, groups_of=None):
@@ -299,11 +308,6 @@ def _convolve(x, filters, nd, strides, padding, data_format, dilations, op, grou
                 f"{fshape[-1]} vs {groups} [Op:{op}]")
     kernel = fshape[:-2]
     pads = _pads(padding, shape[1:-1], kernel, strides, dilations, first, op)
-    for n, k, d, (lo, hi) in zip(shape[1:-1], kernel, dilations, pads):
-        if n + lo + hi < (k - 1) * d + 1:
-            raise errors.InvalidArgumentError(
-                f"Computed output size would be negative: the padded input size {n + lo + hi} "
-                f"is smaller than the dilated filter size {(k - 1) * d + 1} [Op:{op}]")
     y = apply(_conv.op, (x, filters), (strides, dilations, pads, groups))
     return _to_first(y, first)
 
