@@ -22,7 +22,7 @@ from fasttape.ops.shape import shape  # noqa: F401
 from fasttape.custom_gradient import custom_gradient
 from fasttape.tape import GradientTape, UnconnectedGradients
 from fasttape.tensor_shape import TensorShape
-from fasttape import linalg, math, nn, random  # noqa: E402  (namespaces over the ops)
+from fasttape import linalg, math, nn, random, signal  # noqa: E402  (namespaces over the ops)
 from fasttape import experimental  # noqa: E402,F401  (tf.experimental.numpy)
 
 __version__ = "0.1.0"
