@@ -75,8 +75,10 @@ def _seed_pair(seed, op="StatelessRandomGetKeyCounter"):
 
 
 def _philox(key, counter, stream):
-    return np.random.Generator(np.random.Philox(key=[key[0], key[1]],
-                                                counter=[0, stream, counter[0], counter[1]]))
+    # uint64 arrays built from Python ints: a list of big ints would go through float
+    words = np.array([key[0], key[1]], dtype=np.uint64)
+    count = np.array([0, stream, counter[0], counter[1]], dtype=np.uint64)
+    return np.random.Generator(np.random.Philox(key=words, counter=count))
 
 
 def _stateless_generator(seed, kind):
