@@ -36,7 +36,8 @@ __all__ = []
 def _window(xp, offset, strides, dilations, out):
     """The view of padded input `xp` that kernel element `offset` meets, one row per
     output position."""
-    index = tuple(slice(o * d, o * d + (n - 1) * s + 1, s)
+    # an empty output takes an empty slice (a stop of o * d - s + 1 could be negative)
+    index = tuple(slice(o * d, o * d + (n - 1) * s + 1, s) if n else slice(0, 0)
                   for o, d, s, n in zip(offset, dilations, strides, out))
     return xp[(slice(None),) + index]
 
