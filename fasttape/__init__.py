@@ -22,7 +22,9 @@ from fasttape.ops.shape import shape  # noqa: F401
 from fasttape.custom_gradient import custom_gradient
 from fasttape.tape import GradientTape, UnconnectedGradients
 from fasttape.tensor_shape import TensorShape
-from fasttape import bitwise, debugging, linalg, math, nn, random, sparse  # noqa: E402
+from fasttape import (  # noqa: E402  (namespaces over the ops)
+    bitwise, debugging, linalg, math, nn, random, signal, sparse,
+)
 from fasttape.debugging import (  # noqa: E402,F401  (also at the top level, as in TF)
     Assert, assert_equal, assert_greater, assert_less, assert_rank,
 )

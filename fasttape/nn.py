@@ -1,6 +1,11 @@
-"""`tf.nn`: activations and losses (each family's NN list)."""
+"""`tf.nn`: activations, losses, convolutions, pooling and normalisation."""
+
+import types
 
 from fasttape.ops import namespace
 
 globals().update(namespace("NN"))
-del namespace
+experimental = types.ModuleType("fasttape.nn.experimental",
+                                "`tf.nn.experimental`: stateless dropout.")
+experimental.__dict__.update(namespace("NN.EXPERIMENTAL"))
+del namespace, types

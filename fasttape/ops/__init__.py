@@ -6,11 +6,9 @@ import warnings
 from fasttape import _engine
 from fasttape._convert import convert_to_tensor
 from fasttape.ops import (
-    _registry, control_flow, creation, decompositions, elementwise, indexing, linalg, math_ops, nn,
-    numerics, reductions, shape, sparse_ops,
-)
-from fasttape.ops import (  # families published through namespaces= / @export
-    array_ops, bitwise, complex_ops, functional, segment, sorting, special,
+    _registry, array_ops, bitwise, complex_ops, control_flow, conv, creation, decompositions,
+    elementwise, functional, indexing, linalg, math_ops, nn, normalization, numerics, pooling,
+    random_ops, reductions, segment, shape, signal, sorting, sparse_ops, special,
 )
 from fasttape.ops.control_flow import *  # noqa: F401,F403
 from fasttape.ops.creation import *  # noqa: F401,F403
@@ -27,7 +25,8 @@ from fasttape.ops.shape import *  # noqa: F401,F403
 # NN (tf.nn.X), LINALG (tf.linalg.X).
 FAMILIES = (elementwise, math_ops, reductions, shape, indexing, creation, linalg, nn,
             control_flow, numerics, decompositions, sparse_ops, special, bitwise, sorting,
-            segment, array_ops, complex_ops, functional)
+            segment, array_ops, complex_ops, functional, conv, pooling, normalization,
+            random_ops, signal)
 
 __all__ = [name for family in FAMILIES for name in family.__all__]
 globals().update(_registry.exports(""))

@@ -556,6 +556,11 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     Returns:
         A [batch, num_samples] tensor of indices. No gradient.
     """
+    return _categorical(logits, num_samples, dtype, lambda: _SEEDS.generator(seed))
+
+
+def _categorical(logits, num_samples, dtype, generator):
+    """categorical's checks and sampler; `generator()` gives the numpy Generator."""
     dtype = _check_dtype(dtypes.int64 if dtype is None else dtype,
                          (dtypes.int32, dtypes.int64))
     logits = convert_to_tensor(logits)
@@ -578,7 +583,7 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     with np.errstate(invalid="ignore"):
         weights = np.exp(x - x.max(axis=1, keepdims=True))
     cdf = np.cumsum(np.nan_to_num(weights, nan=0.0), axis=1)
-    draws = _SEEDS.generator(seed).random((batch, num_samples)) * cdf[:, -1:]
+    draws = generator().random((batch, num_samples)) * cdf[:, -1:]
     # the first class whose cumulative weight exceeds the draw
     out = np.empty((batch, num_samples), dtype=dtype.as_numpy_dtype)
     for b in builtins.range(batch):
