@@ -27,3 +27,6 @@ from fasttape import experimental  # noqa: E402,F401  (tf.experimental.numpy)
 
 __version__ = "0.1.0"
 newaxis = None
+from fasttape.module import Module, name_scope  # noqa: E402
+from fasttape import keras  # noqa: E402
+optimizers = keras.optimizers
