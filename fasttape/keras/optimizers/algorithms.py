@@ -298,20 +298,26 @@ class Nadam(Optimizer):
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
-        self._u_product = _engine.Variable(np.float32(1.0), trainable=False,
-                                           name="u_product")
+        self._u_product = None
         self._u_product_t = 1.0
 
+    def build(self, var_list):
+        if not self.built:
+            # the momentum product has the first variable's dtype
+            dtype = np.asarray(var_list[0]).dtype if var_list else np.float32
+            self._u_product = _engine.Variable(np.ones((), dtype=dtype), trainable=False)
+        super().build(var_list)
+
     def _extra_variables(self):
-        return [self._u_product]
+        return [self._u_product] if self._u_product is not None else []
 
     def _mu(self, step):
         return _f32(self.beta_1) * (1.0 - 0.5 * _f32(0.96) ** step)
 
     def _before_update(self):
-        # the product advances once per step, for all variables, in float32
-        f = np.float32
-        p = f(np.asarray(self._u_product))
+        # the product advances once per step, for all variables
+        p = np.asarray(self._u_product)
+        f = p.dtype.type
         t = f(self._step_number())
         self._u_product.assign(p * f(self.beta_1) * (f(1) - f(0.5) * np.power(f(0.96), t)))
         self._u_product_t = float(np.asarray(self._u_product))

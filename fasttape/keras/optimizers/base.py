@@ -119,6 +119,7 @@ class Optimizer:
         self._slots = []          # per variable: a list of slot Variables
         self._averages = []       # EMA per variable
         self._accumulators = []
+        self._calls = 0
 
     # ---- state ------------------------------------------------------------------------
 
@@ -158,18 +159,18 @@ class Optimizer:
 
     @property
     def variables(self):
-        """[iterations, learning_rate], then each variable's slots, then the EMA and
-        gradient accumulators."""
+        """[iterations, learning_rate], the EMA averages and gradient accumulators, then
+        each variable's slots."""
         out = [self._iterations]
         if isinstance(self._learning_rate, _engine.Variable):
             out.append(self._learning_rate)
+        out.extend(a for a in self._averages if a is not None)
+        out.extend(self._accumulators)
         start = 0
         for size in self._slot_groups or (max(map(len, self._slots), default=0),):
             out.extend(itertools.chain.from_iterable(s[start:start + size] for s in self._slots))
             start += size
         out.extend(self._extra_variables())
-        out.extend(a for a in self._averages if a is not None)
-        out.extend(self._accumulators)
         return out
 
     def _extra_variables(self):
@@ -273,7 +274,10 @@ class Optimizer:
             for g, _ in prepared:
                 g.scale(1.0 / self.loss_scale_factor)
         if self.gradient_accumulation_steps:
-            self._accumulate_and_maybe_step(prepared, lr)
+            # `iterations` counts the real steps; the calls between them accumulate
+            self._calls += 1
+            if not self._accumulate_and_maybe_step(prepared, lr):
+                return None
         else:
             self._step(prepared, lr)
         self._iterations.assign_add(np.int64(1))
@@ -281,7 +285,7 @@ class Optimizer:
 
     def _accumulate_and_maybe_step(self, prepared, lr):
         steps = self.gradient_accumulation_steps
-        is_update = (int(self._iterations) + 1) % steps == 0
+        is_update = self._calls % steps == 0
         dense = []
         for g, var in prepared:
             acc = self._accumulators[self._index[id(var)]]
@@ -290,10 +294,11 @@ class Optimizer:
         if not is_update:
             for total, _, acc in dense:
                 _engine.replace_value(acc, total.astype(np.asarray(acc).dtype))
-            return
+            return False
         self._step([(_Gradient(dense=(t / steps).reshape(-1)), v) for t, v, _ in dense], lr)
         for _, _, acc in dense:
             _engine.replace_value(acc, np.zeros_like(np.asarray(acc)))
+        return True
 
     def _step(self, prepared, lr):
         _clip(self, [g for g, _ in prepared])
