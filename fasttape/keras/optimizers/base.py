@@ -119,19 +119,28 @@ class Optimizer:
         self._slots = []          # per variable: a list of slot Variables
         self._averages = []       # EMA per variable
         self._accumulators = []
-        self._calls = 0
 
     # ---- state ------------------------------------------------------------------------
 
     @property
     def iterations(self):
+        """The number of steps taken (an int64 Variable; with gradient accumulation the
+        variable counts calls and this is the number of real updates)."""
+        if self.gradient_accumulation_steps:
+            from fasttape._convert import constant
+            return constant(np.int64(self._done_steps()))
         return self._iterations
+
+    def _done_steps(self):
+        n = int(self._iterations)
+        steps = self.gradient_accumulation_steps
+        return n // steps if steps else n
 
     @property
     def learning_rate(self):
         lr = self._learning_rate
         if isinstance(lr, _schedules.LearningRateSchedule):
-            return lr(self._iterations)
+            return lr(self.iterations)
         if not isinstance(lr, _engine.Variable):
             return lr()
         return lr
@@ -187,7 +196,7 @@ class Optimizer:
 
     def _uses_weight_decay(self, var):
         if self.weight_decay is None or id(var) in self._exclude_ids:
-            return False
+            return
         return not any(s in var.name for s in self._exclude_names)
 
     def build(self, var_list):
@@ -225,7 +234,7 @@ class Optimizer:
         grads = [g for g, _ in pairs]
         variables = [v for _, v in pairs]
         self.apply(grads, variables)
-        return self._iterations
+        return self.iterations
 
     def apply(self, grads, trainable_variables=None):
         """Apply `grads` to `trainable_variables` (or to the variables it was built with)."""
@@ -274,10 +283,7 @@ class Optimizer:
             for g, _ in prepared:
                 g.scale(1.0 / self.loss_scale_factor)
         if self.gradient_accumulation_steps:
-            # `iterations` counts the real steps; the calls between them accumulate
-            self._calls += 1
-            if not self._accumulate_and_maybe_step(prepared, lr):
-                return None
+            self._accumulate_and_maybe_step(prepared, lr)
         else:
             self._step(prepared, lr)
         self._iterations.assign_add(np.int64(1))
@@ -285,7 +291,7 @@ class Optimizer:
 
     def _accumulate_and_maybe_step(self, prepared, lr):
         steps = self.gradient_accumulation_steps
-        is_update = self._calls % steps == 0
+        is_update = (int(self._iterations) + 1) % steps == 0
         dense = []
         for g, var in prepared:
             acc = self._accumulators[self._index[id(var)]]
@@ -294,11 +300,10 @@ class Optimizer:
         if not is_update:
             for total, _, acc in dense:
                 _engine.replace_value(acc, total.astype(np.asarray(acc).dtype))
-            return False
+            return
         self._step([(_Gradient(dense=(t / steps).reshape(-1)), v) for t, v, _ in dense], lr)
         for _, _, acc in dense:
             _engine.replace_value(acc, np.zeros_like(np.asarray(acc)))
-        return True
 
     def _step(self, prepared, lr):
         _clip(self, [g for g, _ in prepared])
@@ -331,13 +336,13 @@ class Optimizer:
         raise NotImplementedError(f"{type(self).__name__} does not define an update step")
 
     def _step_number(self):
-        return int(self._iterations) + 1
+        return self._done_steps() + 1
 
     def _update_ema(self):
         from fasttape import _optim
-        momentum = self.ema_momentum if int(self._iterations) != 0 else 0.0
+        momentum = self.ema_momentum if self._done_steps() != 0 else 0.0
         overwrite = bool(self.ema_overwrite_frequency) and (
-            (int(self._iterations) + 1) % self.ema_overwrite_frequency == 0)
+            (self._done_steps() + 1) % self.ema_overwrite_frequency == 0)
         for var, avg in zip(self._vars, self._averages):
             if avg is None:
                 continue
