@@ -7,6 +7,8 @@ from fasttape.ops import exp, minimum, tanh as _tanh, where
 __all__ = ["elu", "exponential", "gelu", "hard_sigmoid", "hard_silu", "hard_swish",
            "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish", "relu", "relu6",
            "selu", "sigmoid", "silu", "softmax", "softplus", "softsign", "swish", "tanh",
+           "celu", "glu", "hard_shrink", "hard_tanh", "soft_shrink", "sparse_plus",
+           "sparse_sigmoid", "sparsemax", "squareplus", "tanh_shrink", "threshold",
            "get", "serialize", "deserialize"]
 
 
@@ -118,6 +120,90 @@ def linear(x):
 
 def tanh(x):
     return _tanh(_t(x))
+
+
+def celu(x, alpha=1.0):
+    """x for x >= 0, else alpha·(exp(x/alpha) − 1)."""
+    x = _t(x)
+    return where(x >= 0, x, alpha * (exp(minimum(x, 0.0) / alpha) - 1.0))
+
+
+def glu(x, axis=-1):
+    """a·sigmoid(b), with a and b the two halves of `x` along `axis`."""
+    from fasttape.ops import split
+    x = _t(x)
+    if x.shape[axis] % 2:
+        raise ValueError("axis size must be divisible by 2. "
+                         f"Received: x.shape={x.shape} with axis={axis}")
+    a, b = split(x, 2, axis=axis)
+    return a * tfm.sigmoid(b)
+
+
+def hard_shrink(x, threshold=0.5):
+    x = _t(x)
+    return where(tfm.abs(x) > threshold, x, 0 * x)
+
+
+def hard_tanh(x):
+    from fasttape.ops import clip_by_value
+    return clip_by_value(_t(x), -1.0, 1.0)
+
+
+def soft_shrink(x, threshold=0.5):
+    x = _t(x)
+    return where(x > threshold, x - threshold, where(x < -threshold, x + threshold, 0 * x))
+
+
+def sparse_plus(x):
+    """0 below −1, x above 1, (x + 1)²/4 between."""
+    x = _t(x)
+    return where(x <= -1.0, 0 * x, where(x >= 1.0, x, 0.25 * (x + 1.0) * (x + 1.0)))
+
+
+def sparse_sigmoid(x):
+    """0 below −1, 1 above 1, (x + 1)/2 between."""
+    x = _t(x)
+    return where(x <= -1.0, 0 * x, where(x >= 1.0, 0 * x + 1.0, 0.5 * (x + 1.0)))
+
+
+def squareplus(x, b=4):
+    """(x + sqrt(x² + b)) / 2."""
+    from fasttape.ops import sqrt
+    x = _t(x)
+    return 0.5 * (x + sqrt(x * x + b))
+
+
+def tanh_shrink(x):
+    x = _t(x)
+    return x - _tanh(x)
+
+
+def threshold(x, threshold, default_value):
+    """x where x > threshold, else default_value."""
+    x = _t(x)
+    return where(x > threshold, x, 0 * x + default_value)
+
+
+def sparsemax(x, axis=-1):
+    """The Euclidean projection of `x` onto the simplex (Martins & Astudillo, 2016).
+
+    The support is found in numpy; on it the output is x − tau with tau the mean of the
+    supported x minus 1/|support|, so gradients flow through tau.
+    """
+    import numpy as np
+    from fasttape.ops import reduce_sum
+    x = _t(x)
+    a = np.moveaxis(np.asarray(x, dtype=np.float64), axis, -1)
+    z = -np.sort(-a, axis=-1)
+    k = np.arange(1, a.shape[-1] + 1)
+    cums = np.cumsum(z, axis=-1)
+    support_size = np.sum(1 + k * z > cums, axis=-1, keepdims=True)
+    tau = (np.take_along_axis(cums, support_size - 1, -1) - 1) / support_size
+    mask = np.moveaxis((a > tau).astype(x.dtype.as_numpy_dtype), -1, axis)
+    mask = _convert.constant(mask)
+    tau_t = (reduce_sum(x * mask, axis=axis, keepdims=True) - 1.0) / reduce_sum(
+        mask, axis=axis, keepdims=True)
+    return mask * (x - tau_t)
 
 
 _ALL = {name: globals()[name] for name in __all__[:-3]}

@@ -198,6 +198,61 @@ def categorical_hinge(y_true, y_pred):
     return maximum(neg - pos + 1.0, 0.0)
 
 
+def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25,
+                              gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Binary cross-entropy scaled by (1 − p_t)^gamma (and by alpha with class balancing)."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits:
+        y_pred = tfm.sigmoid(y_pred)
+    p = clip_by_value(y_pred, EPSILON, 1.0 - EPSILON)
+    bce = -(y_true * log(p) + (1.0 - y_true) * log(1.0 - p))
+    p_t = y_true * y_pred + (1.0 - y_true) * (1.0 - y_pred)
+    focal = tfm.pow(1.0 - p_t, gamma) * bce
+    if apply_class_balancing:
+        focal = (y_true * alpha + (1.0 - y_true) * (1.0 - alpha)) * focal
+    return reduce_mean(focal, axis=axis)
+
+
+def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False,
+                                   label_smoothing=0.0, axis=-1):
+    """Categorical cross-entropy with each class term scaled by alpha·(1 − p)^gamma."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[-1]
+    if from_logits:
+        y_pred = nn.softmax(y_pred, axis=axis)
+    p = y_pred / reduce_sum(y_pred, axis=axis, keepdims=True)
+    p = clip_by_value(p, EPSILON, 1.0 - EPSILON)
+    return reduce_sum(alpha * tfm.pow(1.0 - p, gamma) * (-y_true * log(p)), axis=axis)
+
+
+def dice(y_true, y_pred, axis=None):
+    """1 − 2·sum(y·p) / (sum(y) + sum(p) + ε)."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    inter = reduce_sum(y_true * y_pred, axis=axis)
+    return 1.0 - 2.0 * inter / (reduce_sum(y_true, axis=axis) + reduce_sum(y_pred, axis=axis)
+                                + EPSILON)
+
+
+def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
+    """1 − TP / (TP + alpha·FP + beta·FN + ε), with soft counts."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    tp = reduce_sum(y_true * y_pred, axis=axis)
+    fp = reduce_sum((1.0 - y_pred) * y_true, axis=axis)
+    fn = reduce_sum(y_pred * (1.0 - y_true), axis=axis)
+    return 1.0 - tp / (tp + alpha * fp + beta * fn + EPSILON)
+
+
+def categorical_generalized_cross_entropy(y_true, y_pred, q):
+    """(1 − p_true^q) / q for integer labels (robust to label noise)."""
+    y_pred = _convert.convert_to_tensor(y_pred)
+    labels = cast(_convert.convert_to_tensor(y_true), "int64")
+    p = reduce_sum(y_pred * one_hot(labels, y_pred.shape[-1], dtype=y_pred.dtype), axis=-1)
+    return (1.0 - tfm.pow(p, q)) / q
+
+
 # ---- Loss objects ----------------------------------------------------------------------
 
 def _check_reduction(reduction):
@@ -278,7 +333,7 @@ class LossFunctionWrapper(Loss):
         return {**super().get_config(), **self._fn_kwargs}
 
 
-def _loss_class(class_name, fn, doc, **defaults):
+def _loss_class(class_name, fn, doc, default_name=None, **defaults):
     """A Loss class over `fn`, taking `defaults` as keyword arguments."""
     def __init__(self, *args, reduction="sum_over_batch_size", name=None, dtype=None, **kw):
         names = list(defaults)
@@ -291,8 +346,8 @@ def _loss_class(class_name, fn, doc, **defaults):
             raise TypeError(f"{class_name}.__init__() got an unexpected keyword argument "
                             f"{sorted(unknown)[0]!r}")
         options.update(kw)
-        LossFunctionWrapper.__init__(self, fn, reduction=reduction, name=name, dtype=dtype,
-                                     **options)
+        LossFunctionWrapper.__init__(self, fn, reduction=reduction,
+                                     name=name or default_name, dtype=dtype, **options)
 
     return type(class_name, (LossFunctionWrapper,), {"__init__": __init__, "__doc__": doc})
 
@@ -308,7 +363,7 @@ MeanSquaredLogarithmicError = _loss_class(
     "MeanSquaredLogarithmicError", mean_squared_logarithmic_error,
     "The mean squared difference of log(1 + x).")
 Huber = _loss_class("Huber", huber, "Quadratic near zero, linear beyond `delta`.",
-                    delta=1.0)
+                    default_name="huber_loss", delta=1.0)
 LogCosh = _loss_class("LogCosh", log_cosh, "The mean of log(cosh(error)).")
 BinaryCrossentropy = _loss_class(
     "BinaryCrossentropy", binary_crossentropy, "Cross-entropy of independent binary labels.",
@@ -327,6 +382,20 @@ Hinge = _loss_class("Hinge", hinge, "The hinge loss of ±1 (or {0, 1}) labels.")
 SquaredHinge = _loss_class("SquaredHinge", squared_hinge, "The squared hinge loss.")
 CategoricalHinge = _loss_class("CategoricalHinge", categorical_hinge,
                                "The hinge loss of one-hot labels.")
+BinaryFocalCrossentropy = _loss_class(
+    "BinaryFocalCrossentropy", binary_focal_crossentropy,
+    "Binary cross-entropy focused on hard examples.", apply_class_balancing=False,
+    alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1)
+CategoricalFocalCrossentropy = _loss_class(
+    "CategoricalFocalCrossentropy", categorical_focal_crossentropy,
+    "Categorical cross-entropy focused on hard examples.", alpha=0.25, gamma=2.0,
+    from_logits=False, label_smoothing=0.0, axis=-1)
+Dice = _loss_class("Dice", dice, "The Dice loss.", axis=None)
+Tversky = _loss_class("Tversky", tversky, "The Tversky loss.", alpha=0.5, beta=0.5,
+                      axis=None)
+CategoricalGeneralizedCrossEntropy = _loss_class(
+    "CategoricalGeneralizedCrossEntropy", categorical_generalized_cross_entropy,
+    "Generalized cross-entropy of integer labels.", q=0.5)
 
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
@@ -386,7 +455,8 @@ _CLASSES = {c.__name__: c for c in (
     Loss, MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
     MeanSquaredLogarithmicError, Huber, LogCosh, BinaryCrossentropy, CategoricalCrossentropy,
     SparseCategoricalCrossentropy, KLDivergence, Poisson, CosineSimilarity, Hinge,
-    SquaredHinge, CategoricalHinge)}
+    SquaredHinge, CategoricalHinge, BinaryFocalCrossentropy, CategoricalFocalCrossentropy,
+    Dice, Tversky, CategoricalGeneralizedCrossEntropy)}
 _FUNCTIONS = {
     "mse": mse, "mae": mae, "mape": mape, "msle": msle, "kld": kld,
     "kullback_leibler_divergence": kld, "logcosh": logcosh, "log_cosh": logcosh,
@@ -397,6 +467,10 @@ _FUNCTIONS = {
     "squared_hinge": squared_hinge, "categorical_hinge": categorical_hinge,
     "mean_squared_error": mse, "mean_absolute_error": mae,
     "mean_absolute_percentage_error": mape, "mean_squared_logarithmic_error": msle,
+    "binary_focal_crossentropy": binary_focal_crossentropy,
+    "categorical_focal_crossentropy": categorical_focal_crossentropy, "dice": dice,
+    "tversky": tversky,
+    "categorical_generalized_cross_entropy": categorical_generalized_cross_entropy,
 }
 
 

@@ -80,6 +80,7 @@ def test_loss_gradients_match_finite_differences(name, fn):
 def test_reductions_and_sample_weight():
     y, p = np.array([1.0, 2.0, 3.0]), np.array([[1.5], [2.0], [1.0]])
     assert float(L.MeanSquaredError()(y, p)) == pytest.approx((0.25 + 4) / 3)
+    assert L.Huber().name == "huber_loss" and L.MeanSquaredError().name == "mean_squared_error"
     np.testing.assert_allclose(L.MeanSquaredError(reduction="none")(y, p).numpy(),
                                [0.25, 0, 4])
     assert float(L.MeanSquaredError(reduction="sum")(y, p, sample_weight=[2, 1, 0])) == 0.5
@@ -89,7 +90,7 @@ def test_reductions_and_sample_weight():
         L.MeanSquaredError(reduction="avg")
     assert L.MeanSquaredError()(y, p).dtype == tf.float32
     assert L.MeanSquaredError(dtype="float64")(y, p).dtype == tf.float64
-    assert L.get("mse") is L.mse and L.Huber().name == "huber"
+    assert L.get("mse") is L.mse
 
 
 def test_sparse_cce_ignore_class_and_bad_labels():

@@ -133,3 +133,86 @@ def test_config_keys_match_keras():
         for k in a:
             if k != "name":
                 assert a[k] == pytest.approx(b[k]) if isinstance(b[k], float) else a[k] == b[k], (name, k)
+
+
+_Y = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+_P = np.array([[0.2, 0.7, 0.1], [0.5, 0.3, 0.2], [0.05, 0.15, 0.8]])
+_Z = np.array([[0.3, 1.2, -0.5], [2.0, -1.0, 0.1], [-0.3, 0.4, 1.5]])
+_W = np.array([1.0, 0.5, 2.0])
+
+LOSS_CASES = [
+    ("MeanSquaredError", {}, _Y, _Z), ("MeanAbsoluteError", {}, _Y, _Z),
+    ("MeanAbsolutePercentageError", {}, _Y + 1, _Z), ("MeanSquaredLogarithmicError", {},
+                                                      _Y, _P),
+    ("Huber", {"delta": 0.7}, _Y, _Z), ("LogCosh", {}, _Y, _Z),
+    ("BinaryCrossentropy", {}, _Y, _P), ("BinaryCrossentropy", {"from_logits": True,
+                                                               "label_smoothing": 0.1}, _Y, _Z),
+    ("CategoricalCrossentropy", {}, _Y, _P * 2),
+    ("CategoricalCrossentropy", {"from_logits": True, "label_smoothing": 0.2}, _Y, _Z),
+    ("KLDivergence", {}, _P[::-1], _P), ("Poisson", {}, _Y, _P),
+    ("CosineSimilarity", {}, _Y, _Z), ("Hinge", {}, _Y, _Z), ("SquaredHinge", {}, _Y, _Z),
+    ("CategoricalHinge", {}, _Y, _Z), ("BinaryFocalCrossentropy", {}, _Y, _P),
+    ("BinaryFocalCrossentropy", {"apply_class_balancing": True, "from_logits": True}, _Y, _Z),
+    ("CategoricalFocalCrossentropy", {}, _Y, _P),
+    ("CategoricalFocalCrossentropy", {"from_logits": True, "gamma": 1.5}, _Y, _Z),
+    ("Dice", {}, _Y, _P), ("Tversky", {"alpha": 0.3, "beta": 0.7}, _Y, _P),
+]
+
+
+@pytest.mark.parametrize("reduction", ["sum_over_batch_size", "sum", "none"])
+@pytest.mark.parametrize("name,kwargs,y,p", LOSS_CASES,
+                         ids=[f"{n}-{i}" for i, (n, _, _, _) in enumerate(LOSS_CASES)])
+def test_losses_match_keras(name, kwargs, y, p, reduction):
+    ours = getattr(tf.keras.losses, name)(reduction=reduction, **kwargs)
+    theirs = getattr(tf_ref.keras.losses, name)(reduction=reduction, **kwargs)
+    for sw in (None, _W):
+        if name in ("Dice", "Tversky") and sw is not None:
+            continue
+        a, b = ours(y, p, sample_weight=sw), theirs(y, p, sample_weight=sw)
+        assert a.dtype.name == b.dtype.name
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=2e-5, atol=1e-6)
+    assert ours.name == theirs.name
+
+
+def test_sparse_categorical_crossentropy_matches_keras():
+    labels = np.array([1, 0, 2])
+    for kw in ({"from_logits": True}, {}, {"from_logits": True, "ignore_class": 2}):
+        p = _Z if kw.get("from_logits") else _P
+        a = tf.keras.losses.SparseCategoricalCrossentropy(**kw)(labels, p)
+        b = tf_ref.keras.losses.SparseCategoricalCrossentropy(**kw)(labels, p)
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=2e-6)
+    a = tf.keras.losses.categorical_generalized_cross_entropy(labels, _P, q=0.3)
+    b = tf_ref.keras.losses.categorical_generalized_cross_entropy(labels, _P, q=0.3)
+    np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12)
+
+
+def test_loss_gradients_match_tensorflow():
+    def grad(mod, fn):
+        z = mod.Variable(_Z)
+        with mod.GradientTape() as tape:
+            loss = fn(mod)(_Y, z)
+        return tape.gradient(loss, z).numpy()
+    for make in (lambda m: m.keras.losses.CategoricalCrossentropy(from_logits=True,
+                                                                  dtype="float64"),
+                 lambda m: m.keras.losses.Huber(dtype="float64"),
+                 lambda m: m.keras.losses.BinaryCrossentropy(from_logits=True,
+                                                             dtype="float64")):
+        np.testing.assert_allclose(grad(tf, make), grad(tf_ref, make), rtol=1e-10)
+
+
+ACTIVATIONS = ["celu", "elu", "exponential", "gelu", "hard_shrink", "hard_sigmoid",
+               "hard_silu", "hard_swish", "hard_tanh", "leaky_relu", "linear", "log_sigmoid",
+               "log_softmax", "mish", "relu", "relu6", "selu", "sigmoid", "silu", "soft_shrink",
+               "softmax", "softplus", "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax",
+               "squareplus", "swish", "tanh", "tanh_shrink", "glu"]
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_activations_match_keras(name):
+    x = np.array([[-3.5, -1.0, -0.3, 0.0, 0.2, 0.9, 1.0, 4.0]])
+    a = getattr(tf.keras.activations, name)(x)
+    b = getattr(tf_ref.keras.activations, name)(x)
+    assert isinstance(a, tf.Tensor)
+    np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(tf.keras.activations.threshold(x, 0.5, -1.0).numpy(),
+                               tf_ref.keras.activations.threshold(x, 0.5, -1.0).numpy())
