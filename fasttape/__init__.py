@@ -42,3 +42,6 @@ del _exports, _name, _fn
 
 __version__ = "0.1.0"
 newaxis = None
+from fasttape.module import Module, name_scope  # noqa: E402
+from fasttape import keras  # noqa: E402
+optimizers = keras.optimizers

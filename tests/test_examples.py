@@ -41,3 +41,12 @@ def test_newton_converges_in_a_few_iterations():
     assert m["iterations"] <= 10
     assert m["distance_to_minimum"] < 1e-8
     assert m["final_gradient_norm"] < 1e-8
+
+
+def test_custom_training_loop_learns_the_blobs():
+    m = _main("custom_training_loop")(verbose=False)
+    assert m["final_loss"] < m["initial_loss"] / 10
+    assert m["accuracy"] > 0.95
+    assert m["iterations"] == 200
+    assert m["variable_names"] == ["dense/kernel:0", "dense/bias:0", "dense_1/kernel:0",
+                                   "dense_1/bias:0"]

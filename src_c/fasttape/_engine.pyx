@@ -700,6 +700,17 @@ cdef class Tensor(_TensorLike):
         return self
 
 
+# Maps a new Variable's name to its full name (fasttape.module installs the name-scope
+# prefix); None while nothing is installed.
+cdef object _variable_name_hook = None
+
+
+def set_variable_name_hook(hook):
+    """Install `hook(name) -> str`, applied to the name of every new Variable."""
+    global _variable_name_hook
+    _variable_name_hook = hook
+
+
 cdef class Variable(_TensorLike):
     """A mutable tensor with a stable identity, watched automatically when trainable."""
 
@@ -719,7 +730,10 @@ cdef class Variable(_TensorLike):
             self._value = init._array()
         self._id = new_id()
         self._trainable = bool(trainable)
-        self._name = ("Variable" if name is None else str(name)) + ":0"
+        name = "Variable" if name is None else str(name)
+        if _variable_name_hook is not None:
+            name = _variable_name_hook(name)
+        self._name = name + ":0"
         self._snapshot = None
         self._target = None
 
@@ -831,6 +845,17 @@ cdef class Variable(_TensorLike):
     def __deepcopy__(self, memo):
         v = self._root()
         return Variable(np.array(v._value), trainable=v._trainable, name=v._name[:-2])
+
+
+def replace_value(Variable v, cnp.ndarray value):
+    """Hand `v` a fresh array of its shape and dtype, without a copy (optimizer updates:
+    the caller keeps no other reference to `value`)."""
+    cdef Variable root = v._root()
+    if value.dtype != root._value.dtype or shape_of(value) != shape_of(root._value):
+        raise ValueError(f"replace_value: {value.dtype}{shape_of(value)} for variable "
+                         f"'{root._name}' of {root._value.dtype}{shape_of(root._value)}")
+    root._value = _freeze(value)
+    root._snapshot = None
 
 
 def _rebuild_variable(value, trainable, name):

@@ -1,0 +1,499 @@
+"""The optimizers: hyperparameters, slots and the call into each fused kernel.
+
+Every `_update` receives flat buffers of one compute dtype: `w` (the variable), `g`
+(the dense gradient), `g2` (the summed squared rows of a sparse gradient, or None) and
+the slots; it returns the new `w` and the new slots.
+"""
+
+import math
+
+import numpy as np
+
+from fasttape import _engine, _optim
+from fasttape.keras.optimizers.base import Optimizer
+
+
+def _empty(*like):
+    return [np.empty_like(a) for a in like]
+
+
+def _f32(x):
+    """A hyperparameter as Keras casts a Python float to float32 state."""
+    return float(np.float32(x))
+
+
+class SGD(Optimizer):
+    """Gradient descent, with optional (Nesterov) momentum."""
+
+    _needs_g2 = False
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps,
+                         name=name, **kwargs)
+        if not isinstance(momentum, (int, float)) or momentum < 0 or momentum > 1:
+            raise ValueError("`momentum` must be a float between [0, 1].")
+        self.momentum = momentum
+        self.nesterov = nesterov
+
+    @property
+    def _slot_names(self):
+        return ("momentum",) if self.momentum != 0 else ()
+
+    def _update(self, var, w, g, g2, slots, lr, wd):
+        if self.momentum == 0:
+            (out,) = _empty(w)
+            _optim.sgd(w, g, out, lr, wd, lr)
+            return out, []
+        (m,) = slots
+        out, out_m = _empty(w, m)
+        _optim.sgd_momentum(w, g, m, out, out_m, lr, _f32(self.momentum),
+                            bool(self.nesterov), wd, lr)
+        return out, [out_m]
+
+    def get_config(self):
+        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
+
+
+class Adam(Optimizer):
+    """Adam: bias-corrected first and second moments (optionally AMSGrad)."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps,
+                         name=name, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.amsgrad = amsgrad
+
+    @property
+    def _slot_names(self):
+        return ("momentum", "velocity") + (("velocity_hat",) if self.amsgrad else ())
+
+    @property
+    def _slot_groups(self):
+        return (2, 1) if self.amsgrad else (2,)
+
+    def _update(self, var, w, g, g2, slots, lr, wd):
+        t = self._step_number()
+        alpha = lr * math.sqrt(1 - _f32(self.beta_2) ** t) / (1 - _f32(self.beta_1) ** t)
+        m, v = slots[0], slots[1]
+        vhat = slots[2] if self.amsgrad else v
+        out, out_m, out_v = _empty(w, m, v)
+        out_vhat = np.empty_like(vhat) if self.amsgrad else out_v
+        _optim.adam(w, g, g2, m, v, vhat, out, out_m, out_v, out_vhat, alpha,
+                    float(self.beta_1), float(self.beta_2), float(self.epsilon),
+                    bool(self.amsgrad), wd, lr)
+        return out, [out_m, out_v] + ([out_vhat] if self.amsgrad else [])
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon, "amsgrad": self.amsgrad}
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (default 0.004)."""
+
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-7, amsgrad=False, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        if weight_decay is None:
+            raise ValueError("Argument `weight_decay` must be a float. Received: "
+                             "weight_decay=None")
+        super().__init__(learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon,
+                         amsgrad=amsgrad, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps,
+                         name=name, **kwargs)
+
+
+class RMSprop(Optimizer):
+    """RMSprop: a moving average of squared gradients (optionally centered, momentum)."""
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
+                 centered=False, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps,
+                         name=name, **kwargs)
+        self.rho = rho
+        self.momentum = momentum
+        self.epsilon = epsilon
+        self.centered = centered
+
+    @property
+    def _slot_names(self):
+        return (("velocity",) + (("momentum",) if self.momentum > 0 else ())
+                + (("average_gradient",) if self.centered else ()))
+
+    @property
+    def _slot_groups(self):
+        return (1,) * len(self._slot_names)
+
+    def _update(self, var, w, g, g2, slots, lr, wd):
+        s = slots[0]
+        k = 1
+        mom = mg = s
+        if self.momentum > 0:
+            mom = slots[k]
+            k += 1
+        if self.centered:
+            mg = slots[k]
+        out, out_s = _empty(w, s)
+        out_mom = np.empty_like(s) if self.momentum > 0 else out_s
+        out_mg = np.empty_like(s) if self.centered else out_s
+        _optim.rmsprop(w, g, g2, s, mg, mom, out, out_s, out_mg, out_mom, lr,
+                       float(self.rho), float(self.epsilon), float(self.momentum),
+                       bool(self.centered), wd, lr)
+        new = [out_s] + ([out_mom] if self.momentum > 0 else [])
+        return out, new + ([out_mg] if self.centered else [])
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,
+                "epsilon": self.epsilon, "centered": self.centered}
+
+
+class Adagrad(Optimizer):
+    """Adagrad: steps scaled by the root of the summed squared gradients."""
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,
+                 loss_scale_factor=None, gradient_accumulation_steps=None, name=None,
+                 **kwargs):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps,
+                         name=name, **kwargs)
+        self.initial_accumulator_value = initial_accumulator_value
+        self.epsilon = epsilon
+
+    def _slots_for(self, var):
+        return [self._zeros_like(var, "accumulator", fill=_f32(self.initial_accumulator_value))]
+
+    def _update(self, var, w, g, g2, slots, lr, wd):
+        (a,) = slots
+        out, out_a = _empty(w, a)
+        _optim.adagrad(w, g, g2, a, out, out_a, lr, float(self.epsilon), wd, lr)
+        return out, [out_a]
+
+    def get_config(self):
+        return {**super().get_config(),
+                "initial_accumulator_value": self.initial_accumulator_value,
+                "epsilon": self.epsilon}
+
+
+class Adadelta(Optimizer):
+    """Adadelta: steps from running averages of squared gradients and squared steps."""
+
+    _slot_names = ("accumulated_grad", "accumulated_delta_var")
+
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, weight_decay=None,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps,
+                         name=name, **kwargs)
+        self.rho = rho
+        self.epsilon = epsilon
+
+    def _update(self, var, w, g, g2, slots, lr, wd):
+        a, d = slots
+        out, out_a, out_d = _empty(w, a, d)
+        _optim.adadelta(w, g, g2, a, d, out, out_a, out_d, lr, float(self.rho),
+                        float(self.epsilon), wd, lr)
+        return out, [out_a, out_d]
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
+
+
+class Adamax(Optimizer):
+    """Adamax: Adam with the infinity norm in place of the second moment."""
+
+    _slot_names = ("momentum", "norm")
+    _needs_g2 = False
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,
+                 loss_scale_factor=None, gradient_accumulation_steps=None, name=None,
+                 **kwargs):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps,
+                         name=name, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def _update(self, var, w, g, g2, slots, lr, wd):
+        m, u = slots
+        out, out_m, out_u = _empty(w, m, u)
+        _optim.adamax(w, g, m, u, out, out_m, out_u, lr, float(self.beta_1),
+                      float(self.beta_2), float(self.epsilon),
+                      _f32(self.beta_1) ** self._step_number(), wd, lr)
+        return out, [out_m, out_u]
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon}
+
+
+class Nadam(Optimizer):
+    """Nadam: Adam with Nesterov momentum (the momentum schedule of Dozat, 2016)."""
+
+    _slot_names = ("momentum", "velocity")
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,
+                 loss_scale_factor=None, gradient_accumulation_steps=None, name=None,
+                 **kwargs):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps,
+                         name=name, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self._u_product = None
+        self._u_product_t = 1.0
+
+    def build(self, var_list):
+        if not self.built:
+            # the momentum product has the first variable's dtype
+            dtype = np.asarray(var_list[0]).dtype if var_list else np.float32
+            self._u_product = _engine.Variable(np.ones((), dtype=dtype), trainable=False)
+        super().build(var_list)
+
+    def _extra_variables(self):
+        return [self._u_product] if self._u_product is not None else []
+
+    def _mu(self, step):
+        return _f32(self.beta_1) * (1.0 - 0.5 * _f32(0.96) ** step)
+
+    def _before_update(self):
+        # the product advances once per step, for all variables
+        p = np.asarray(self._u_product)
+        f = p.dtype.type
+        t = f(self._step_number())
+        self._u_product.assign(p * f(self.beta_1) * (f(1) - f(0.5) * np.power(f(0.96), t)))
+        self._u_product_t = float(np.asarray(self._u_product))
+
+    def _update(self, var, w, g, g2, slots, lr, wd):
+        t = self._step_number()
+        u_t, u_t_1 = self._mu(t), self._mu(t + 1)
+        m, v = slots
+        out, out_m, out_v = _empty(w, m, v)
+        _optim.nadam(w, g, g2, m, v, out, out_m, out_v, lr, _f32(self.beta_1),
+                     _f32(self.beta_2), float(self.epsilon), u_t, u_t_1,
+                     self._u_product_t, _f32(self.beta_2) ** t, wd, lr)
+        return out, [out_m, out_v]
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon}
+
+
+class Ftrl(Optimizer):
+    """FTRL-Proximal (McMahan et al., 2013), with L1/L2 and L2-shrinkage terms."""
+
+    def __init__(self, learning_rate=0.001, learning_rate_power=-0.5,
+                 initial_accumulator_value=0.1, l1_regularization_strength=0.0,
+                 l2_regularization_strength=0.0, l2_shrinkage_regularization_strength=0.0,
+                 beta=0.0, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps,
+                         name=name, **kwargs)
+        checks = {"initial_accumulator_value": (initial_accumulator_value, 0.0),
+                  "learning_rate_power": (-learning_rate_power, 0.0),
+                  "l1_regularization_strength": (l1_regularization_strength, 0.0),
+                  "l2_regularization_strength": (l2_regularization_strength, 0.0),
+                  "l2_shrinkage_regularization_strength":
+                      (l2_shrinkage_regularization_strength, 0.0)}
+        for arg, (value, low) in checks.items():
+            if value < low:
+                raise ValueError(f"`{arg}` needs to be {'<=' if arg == 'learning_rate_power' else '>='} 0.0. "
+                                 f"Received: {arg}={value if arg != 'learning_rate_power' else -value}.")
+        self.learning_rate_power = learning_rate_power
+        self.initial_accumulator_value = initial_accumulator_value
+        self.l1_regularization_strength = l1_regularization_strength
+        self.l2_regularization_strength = l2_regularization_strength
+        self.l2_shrinkage_regularization_strength = l2_shrinkage_regularization_strength
+        self.beta = beta
+
+    def _slots_for(self, var):
+        return [self._zeros_like(var, "accumulator",
+                                 fill=_f32(self.initial_accumulator_value)),
+                self._zeros_like(var, "linear")]
+
+    def _update(self, var, w, g, g2, slots, lr, wd):
+        n, z = slots
+        out, out_n, out_z = _empty(w, n, z)
+        l2_reg = self.l2_regularization_strength + self.beta / (2.0 * lr)
+        _optim.ftrl(w, g, g2, n, z, out, out_n, out_z, lr, float(self.learning_rate_power),
+                    float(self.l1_regularization_strength), l2_reg,
+                    float(self.l2_shrinkage_regularization_strength), wd, lr)
+        return out, [out_n, out_z]
+
+    def get_config(self):
+        return {**super().get_config(), "learning_rate_power": self.learning_rate_power,
+                "initial_accumulator_value": self.initial_accumulator_value,
+                "l1_regularization_strength": self.l1_regularization_strength,
+                "l2_regularization_strength": self.l2_regularization_strength,
+                "l2_shrinkage_regularization_strength":
+                    self.l2_shrinkage_regularization_strength,
+                "beta": self.beta}
+
+
+class Lion(Optimizer):
+    """Lion: signed updates of an interpolated momentum (Chen et al., 2023)."""
+
+    _slot_names = ("momentum",)
+    _needs_g2 = False
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, weight_decay=None,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps,
+                         name=name, **kwargs)
+        if beta_1 <= 0 or beta_1 > 1:
+            raise ValueError("Argument `beta_1` must be in the [0, 1] range. Otherwise, the "
+                             f"optimizer degenerates to SignSGD. Received: beta_1={beta_1}.")
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+
+    def _update(self, var, w, g, g2, slots, lr, wd):
+        (m,) = slots
+        out, out_m = _empty(w, m)
+        _optim.lion(w, g, m, out, out_m, lr, _f32(self.beta_1), _f32(self.beta_2), wd, lr)
+        return out, [out_m]
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2}
+
+
+class Adafactor(Optimizer):
+    """Adafactor (Shazeer & Stern, 2018): factored second moments for matrices.
+
+    Its update needs row and column means, so it runs as a few numpy passes rather than
+    one fused kernel.
+    """
+
+    _needs_g2 = False
+
+    def __init__(self, learning_rate=0.001, beta_2_decay=-0.8, epsilon_1=1e-30,
+                 epsilon_2=1e-3, clip_threshold=1.0, relative_step=True, weight_decay=None,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps,
+                         name=name, **kwargs)
+        self.beta_2_decay = beta_2_decay
+        self.epsilon_1 = epsilon_1
+        self.epsilon_2 = epsilon_2
+        self.clip_threshold = clip_threshold
+        self.relative_step = relative_step
+
+    def _slots_for(self, var):
+        shape = tuple(var.shape)
+        if len(shape) < 2:
+            return [self._zeros_like(var, "v")]
+        return [self._zeros_like(var, "r", shape=shape[:-1]),
+                self._zeros_like(var, "c", shape=shape[:-2] + shape[-1:]),
+                self._zeros_like(var, "v")]
+
+    def _update(self, var, w, g, g2, slots, lr, wd):
+        shape = tuple(var.shape)
+        w = w.reshape(shape)
+        g = g.reshape(shape)
+        t = float(self._step_number())
+        if self.relative_step and isinstance(self._learning_rate, _engine.Variable):
+            lr = min(lr, 1 / math.sqrt(t))
+        rms = lambda x: np.sqrt(np.mean(np.square(x)))   # noqa: E731
+        if wd:
+            w = w - w * wd * lr
+        rho_t = min(lr, 1 / math.sqrt(t))
+        alpha_t = max(self.epsilon_2, rms(w)) * rho_t
+        g_sq = np.square(g) + self.epsilon_1
+        beta_2_t = 1 - t ** self.beta_2_decay
+        if len(shape) >= 2:
+            r = slots[0].reshape(shape[:-1])
+            c = slots[1].reshape(shape[:-2] + shape[-1:])
+            r = beta_2_t * r + (1 - beta_2_t) * np.mean(g_sq, axis=-1)
+            c = beta_2_t * c + (1 - beta_2_t) * np.mean(g_sq, axis=-2)
+            v = np.expand_dims(r / np.mean(r, axis=-1, keepdims=True), -1) * np.expand_dims(c, -2)
+            new_slots = [r, c, v]
+        else:
+            v = beta_2_t * slots[0].reshape(shape) + (1 - beta_2_t) * g_sq
+            new_slots = [v]
+        u = g / np.sqrt(v)
+        u_hat = u / max(1.0, rms(u) / self.clip_threshold)
+        out = w - alpha_t * u_hat
+        return out.astype(w.dtype).reshape(-1), [s.astype(w.dtype).reshape(-1)
+                                                 for s in new_slots]
+
+    def get_config(self):
+        return {**super().get_config(), "beta_2_decay": self.beta_2_decay,
+                "epsilon_1": self.epsilon_1, "epsilon_2": self.epsilon_2,
+                "clip_threshold": self.clip_threshold, "relative_step": self.relative_step}

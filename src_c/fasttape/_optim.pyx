@@ -1,0 +1,211 @@
+# Fused optimizer updates: one pass over a variable and its slots per step.
+#
+# Design: every kernel reads the current arrays (w, slots) and the gradient, and writes
+# the new values into separate output buffers (fresh arrays the caller hands to the
+# Variables afterwards), so no array a tape may have saved is ever written. Inputs and
+# outputs may alias (elementwise, each index is read before it is written). All buffers
+# are flat C-contiguous views of one dtype (float32 or float64; float16 is computed in
+# float32 by the caller). Scalars arrive as doubles already rounded the way Keras rounds
+# them (the learning rate is a float32 value).
+#
+# `g2` is the per-element sum of squared gradient rows: for an IndexedSlices gradient with
+# repeated indices it differs from g*g (Keras squares the rows before summing them). None
+# means dense: g*g is used. `wd` is the weight decay, applied first with the learning rate
+# `wd_lr` (w - w*wd*wd_lr), as Keras does before the update.
+
+from libc.math cimport fabs, pow, sqrt
+from cython cimport floating
+
+ctypedef const floating[::1] IN
+
+
+cdef inline double _decayed(double w, double wd, double lr) noexcept nogil:
+    return w - w * wd * lr if wd != 0.0 else w
+
+
+cdef inline double _sq(IN g, IN g2, bint has_g2, Py_ssize_t i) noexcept nogil:
+    return g2[i] if has_g2 else <double>g[i] * g[i]
+
+
+def sgd(IN w, IN g, floating[::1] out_w, double lr, double wd, double wd_lr):
+    cdef Py_ssize_t i
+    with nogil:
+        for i in range(w.shape[0]):
+            out_w[i] = _decayed(w[i], wd, wd_lr) - lr * g[i]
+
+
+def sgd_momentum(IN w, IN g, IN m, floating[::1] out_w, floating[::1] out_m, double lr,
+                 double momentum, bint nesterov, double wd, double wd_lr):
+    cdef Py_ssize_t i
+    cdef double mi, wi
+    with nogil:
+        for i in range(w.shape[0]):
+            wi = _decayed(w[i], wd, wd_lr)
+            mi = momentum * m[i] - lr * g[i]
+            out_m[i] = mi
+            out_w[i] = wi + (momentum * mi - lr * g[i] if nesterov else mi)
+
+
+def adam(IN w, IN g, IN g2, IN m, IN v, IN vhat, floating[::1] out_w, floating[::1] out_m,
+         floating[::1] out_v, floating[::1] out_vhat, double alpha, double beta_1,
+         double beta_2, double epsilon, bint amsgrad, double wd, double wd_lr):
+    """alpha = lr*sqrt(1-beta_2^t)/(1-beta_1^t); vhat/out_vhat are read only with amsgrad."""
+    cdef Py_ssize_t i
+    cdef bint has_g2 = g2 is not None
+    cdef double mi, vi, c1 = 1.0 - beta_1, c2 = 1.0 - beta_2
+    with nogil:
+        for i in range(w.shape[0]):
+            mi = m[i] + (g[i] - m[i]) * c1
+            vi = v[i] + (_sq(g, g2, has_g2, i) - v[i]) * c2
+            out_m[i] = mi
+            out_v[i] = vi
+            if amsgrad:
+                if vhat[i] > vi:
+                    vi = vhat[i]
+                out_vhat[i] = vi
+            out_w[i] = _decayed(w[i], wd, wd_lr) - (mi * alpha) / (sqrt(vi) + epsilon)
+
+
+def rmsprop(IN w, IN g, IN g2, IN s, IN mg, IN mom, floating[::1] out_w, floating[::1] out_s,
+            floating[::1] out_mg, floating[::1] out_mom, double lr, double rho,
+            double epsilon, double momentum, bint centered, double wd, double wd_lr):
+    """mg (mean gradient) is used when centered, mom when momentum > 0."""
+    cdef Py_ssize_t i
+    cdef bint has_g2 = g2 is not None
+    cdef double si, den, mgi, inc
+    with nogil:
+        for i in range(w.shape[0]):
+            si = rho * s[i] + (1.0 - rho) * _sq(g, g2, has_g2, i)
+            out_s[i] = si
+            if centered:
+                mgi = rho * mg[i] + (1.0 - rho) * g[i]
+                out_mg[i] = mgi
+                den = si - mgi * mgi + epsilon
+            else:
+                den = si + epsilon
+            inc = lr * g[i] / sqrt(den)
+            if momentum > 0.0:
+                inc = momentum * mom[i] + inc
+                out_mom[i] = inc
+            out_w[i] = _decayed(w[i], wd, wd_lr) - inc
+
+
+def adagrad(IN w, IN g, IN g2, IN acc, floating[::1] out_w, floating[::1] out_acc,
+            double lr, double epsilon, double wd, double wd_lr):
+    cdef Py_ssize_t i
+    cdef bint has_g2 = g2 is not None
+    cdef double a
+    with nogil:
+        for i in range(w.shape[0]):
+            a = acc[i] + _sq(g, g2, has_g2, i)
+            out_acc[i] = a
+            out_w[i] = _decayed(w[i], wd, wd_lr) - lr * g[i] / sqrt(a + epsilon)
+
+
+def adadelta(IN w, IN g, IN g2, IN acc_g, IN acc_d, floating[::1] out_w,
+             floating[::1] out_acc_g, floating[::1] out_acc_d, double lr, double rho,
+             double epsilon, double wd, double wd_lr):
+    cdef Py_ssize_t i
+    cdef bint has_g2 = g2 is not None
+    cdef double a, d, d2
+    with nogil:
+        for i in range(w.shape[0]):
+            a = rho * acc_g[i] + (1.0 - rho) * _sq(g, g2, has_g2, i)
+            d = -sqrt(acc_d[i] + epsilon) * g[i] / sqrt(a + epsilon)
+            # squared per-row deltas, summed: (D+eps)/(A+eps) * sum of g_i^2
+            d2 = (acc_d[i] + epsilon) / (a + epsilon) * g2[i] if has_g2 else d * d
+            out_acc_g[i] = a
+            out_acc_d[i] = rho * acc_d[i] + (1.0 - rho) * d2
+            out_w[i] = _decayed(w[i], wd, wd_lr) + lr * d
+
+
+def adamax(IN w, IN g, IN m, IN u, floating[::1] out_w, floating[::1] out_m,
+           floating[::1] out_u, double lr, double beta_1, double beta_2, double epsilon,
+           double beta_1_power, double wd, double wd_lr):
+    cdef Py_ssize_t i
+    cdef double mi, ui, ag
+    with nogil:
+        for i in range(w.shape[0]):
+            mi = m[i] + (g[i] - m[i]) * (1.0 - beta_1)
+            ui = beta_2 * u[i]
+            ag = fabs(g[i])
+            if ag > ui:
+                ui = ag
+            out_m[i] = mi
+            out_u[i] = ui
+            out_w[i] = _decayed(w[i], wd, wd_lr) - (lr * mi) / ((1.0 - beta_1_power) * (ui + epsilon))
+
+
+def nadam(IN w, IN g, IN g2, IN m, IN v, floating[::1] out_w, floating[::1] out_m,
+          floating[::1] out_v, double lr, double beta_1, double beta_2, double epsilon,
+          double u_t, double u_t_1, double u_product_t, double beta_2_power, double wd, double wd_lr):
+    cdef Py_ssize_t i
+    cdef bint has_g2 = g2 is not None
+    cdef double mi, vi, m_hat, v_hat
+    cdef double u_product_t_1 = u_product_t * u_t_1
+    with nogil:
+        for i in range(w.shape[0]):
+            mi = m[i] + (g[i] - m[i]) * (1.0 - beta_1)
+            vi = v[i] + (_sq(g, g2, has_g2, i) - v[i]) * (1.0 - beta_2)
+            out_m[i] = mi
+            out_v[i] = vi
+            m_hat = u_t_1 * mi / (1.0 - u_product_t_1) + (1.0 - u_t) * g[i] / (1.0 - u_product_t)
+            v_hat = vi / (1.0 - beta_2_power)
+            out_w[i] = _decayed(w[i], wd, wd_lr) - (m_hat * lr) / (sqrt(v_hat) + epsilon)
+
+
+def ftrl(IN w, IN g, IN g2, IN accum, IN linear, floating[::1] out_w, floating[::1] out_accum,
+         floating[::1] out_linear, double lr, double lr_power, double l1, double l2_reg,
+         double l2_shrinkage, double wd, double wd_lr):
+    """l2_reg = l2 + beta/(2 lr)."""
+    cdef Py_ssize_t i
+    cdef bint has_g2 = g2 is not None
+    cdef double wi, n_new, p_old, p_new, lin, clipped
+    with nogil:
+        for i in range(w.shape[0]):
+            wi = _decayed(w[i], wd, wd_lr)
+            n_new = accum[i] + _sq(g, g2, has_g2, i)
+            p_new = pow(n_new, -lr_power)
+            p_old = pow(accum[i], -lr_power)
+            lin = linear[i] + (g[i] + 2.0 * l2_shrinkage * wi) - (p_new - p_old) / lr * wi
+            clipped = lin if lin < l1 else l1
+            if clipped < -l1:
+                clipped = -l1
+            out_linear[i] = lin
+            out_accum[i] = n_new
+            out_w[i] = (clipped - lin) / (p_new / lr + 2.0 * l2_reg)
+
+
+def lion(IN w, IN g, IN m, floating[::1] out_w, floating[::1] out_m, double lr,
+         double beta_1, double beta_2, double wd, double wd_lr):
+    cdef Py_ssize_t i
+    cdef double c
+    with nogil:
+        for i in range(w.shape[0]):
+            c = m[i] * beta_1 + g[i] * (1.0 - beta_1)
+            out_m[i] = m[i] * beta_2 + g[i] * (1.0 - beta_2)
+            out_w[i] = _decayed(w[i], wd, wd_lr) - lr * (1.0 if c > 0 else (-1.0 if c < 0 else 0.0))
+
+
+def ema(IN avg, IN w, floating[::1] out_avg, double momentum):
+    """Exponential moving average: avg*momentum + w*(1-momentum)."""
+    cdef Py_ssize_t i
+    with nogil:
+        for i in range(w.shape[0]):
+            out_avg[i] = avg[i] * momentum + w[i] * (1.0 - momentum)
+
+
+def scatter_rows(IN values, const long long[::1] indices, floating[:, ::1] out, bint square):
+    """out[indices[k]] += values[k] (or values[k]**2), for the rows of a (k, row) buffer."""
+    cdef Py_ssize_t k, j, r, row = out.shape[1], n = out.shape[0]
+    with nogil:
+        for k in range(indices.shape[0]):
+            r = indices[k]
+            if r < 0 or r >= n:
+                with gil:
+                    raise IndexError(f"index {r} is out of bounds for {n} rows")
+            for j in range(row):
+                if square:
+                    out[r, j] += values[k * row + j] * values[k * row + j]
+                else:
+                    out[r, j] += values[k * row + j]
