@@ -24,6 +24,7 @@ from fasttape.tape import GradientTape, UnconnectedGradients
 from fasttape.tensor_shape import TensorShape
 from fasttape import linalg, math, nn, random  # noqa: E402  (namespaces over the ops)
 from fasttape import experimental  # noqa: E402,F401  (tf.experimental.numpy)
+from fasttape import autodiff  # noqa: E402,F401  (tf.autodiff: forward mode)
 
 __version__ = "0.1.0"
 newaxis = None
