@@ -6,11 +6,13 @@ import warnings
 from fasttape import _engine
 from fasttape._convert import convert_to_tensor
 from fasttape.ops import (
-    _registry, control_flow, creation, elementwise, indexing, linalg, math_ops, nn, reductions, shape,
+    _registry, control_flow, creation, elementwise, functional, indexing, linalg, math_ops, nn,
+    reductions, shape,
 )
 from fasttape.ops.control_flow import *  # noqa: F401,F403
 from fasttape.ops.creation import *  # noqa: F401,F403
 from fasttape.ops.elementwise import *  # noqa: F401,F403
+from fasttape.ops.functional import *  # noqa: F401,F403
 from fasttape.ops.indexing import *  # noqa: F401,F403
 from fasttape.ops.linalg import *  # noqa: F401,F403
 from fasttape.ops.math_ops import *  # noqa: F401,F403
@@ -22,7 +24,7 @@ from fasttape.ops.shape import *  # noqa: F401,F403
 # top level, tf.X), a family may list names for the sub-namespaces: MATH (tf.math.X),
 # NN (tf.nn.X), LINALG (tf.linalg.X).
 FAMILIES = (elementwise, math_ops, reductions, shape, indexing, creation, linalg, nn,
-            control_flow)
+            control_flow, functional)
 
 __all__ = [name for family in FAMILIES for name in family.__all__]
 globals().update(_registry.exports(""))
