@@ -41,3 +41,17 @@ def test_newton_converges_in_a_few_iterations():
     assert m["iterations"] <= 10
     assert m["distance_to_minimum"] < 1e-8
     assert m["final_gradient_norm"] < 1e-8
+
+
+def test_newton_cg_with_forward_over_reverse_hvps():
+    m = _main("newton_cg")(verbose=False)
+    assert m["hvp_max_abs_error"] < 1e-10
+    assert m["final_loss"] < m["initial_loss"] / 2
+    assert m["final_gradient_norm"] < 1e-5
+
+
+def test_per_example_gradients_average_to_the_batch_gradient():
+    m = _main("per_example_grads")(verbose=False)
+    assert m["mean_grad_max_abs_error"] < 1e-12
+    assert m["grad_shapes"] == [(64, 8, 16), (64, 16), (64, 16, 1)]
+    assert m["final_loss"] < m["initial_loss"] * 0.7
