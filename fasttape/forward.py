@@ -77,11 +77,42 @@ def jvp_of(op, inputs, attrs, out, tangents):
     """
     tensors = [_engine.read(x) for x in inputs]
     explicit = JVPS.get(op.code)
-    if explicit is not None:
-        fn, spec = explicit
-        result = fn(*tangents, *_reads(spec, tensors, inputs, attrs, out))
-        return None if result is None else _dense(result)
-    return derived_jvp(op, tensors, attrs, out, tangents)
+    if explicit is None:
+        return derived_jvp(op, tensors, attrs, out, tangents)
+    fn, spec = explicit
+    if fn == "elementwise":
+        return _elementwise_jvp(op, tensors, attrs, out, tangents)
+    if fn == "linear":
+        ts = [t if t is not None else _engine.wrap(np.zeros(x._value.shape, x._value.dtype))
+              for t, x in zip(tangents, tensors)]
+        return _engine.apply(op, tuple(ts), attrs)
+    result = fn(*tangents, *_reads(spec, tensors, inputs, attrs, out))
+    return None if result is None else _dense(result)
+
+
+def _elementwise_jvp(op, tensors, attrs, out, tangents):
+    """For a diagonal Jacobian J_k = diag(d_k), J_k t = d_k * t = the rule's k-th
+    gradient for the cotangent t (at the output's shape)."""
+    spec, wants_needs = RULE_READS[op.code]
+    args = _reads(spec, tensors, tensors, attrs, out)
+    shape = out._value.shape
+    total = None
+    for k, t in enumerate(tangents):
+        if t is None:
+            continue
+        if t._value.shape != shape:
+            from fasttape.ops import broadcast_to
+            t = broadcast_to(t, shape)
+        if wants_needs:
+            grads = op.rule(t, *args, tuple(j == k for j in range(len(tangents))))
+        else:
+            grads = op.rule(t, *args)
+        g = grads[k] if isinstance(grads, (tuple, list)) else grads
+        if g is None:
+            continue
+        g = _dense(g)
+        total = g if total is None else total + g
+    return total
 
 
 def derived_jvp(op, tensors, attrs, out, tangents):

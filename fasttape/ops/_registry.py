@@ -35,7 +35,11 @@ An op is declared once, in its family file:
   where an input carries none), then by name what a VJP rule may read (inputs,
   ``ans``, attributes), and returns the output's tangent. Without it, forward mode
   derives the JVP from the VJP rule (fasttape/forward.py), so every op with a rule
-  has one; an explicit JVP is tested against the derived one.
+  has one; an explicit JVP is tested against the derived one. Two cheaper forms
+  need no formula at all: ``.defjvp_elementwise()`` for ops whose Jacobian is
+  diagonal (elementwise, broadcasting allowed), where the VJP rule applied to a
+  tangent is the JVP; and ``.defjvp_linear()`` for ops linear in their tensor
+  inputs, where the op applied to the tangents is the JVP.
 
 * ``namespaces`` names where the public function is published: ``""`` for the top
   level (``tf.X``), ``"math"`` for ``tf.math.X``, ``"nn"``, ``"linalg"``, ... A
@@ -62,7 +66,9 @@ OPS = _engine.OPS
 # op code -> (spec, wants_needs): what the VJP rule reads (see _engine.SPEC), kept in
 # Python so that forward mode can call the rule on an op's inputs after the fact
 RULE_READS = {}
-# op code -> (jvp function, spec) for ops declaring an explicit `.defjvp`
+# op code -> (jvp function, spec) for ops declaring an explicit `.defjvp`, or
+# ("elementwise", None) / ("linear", None) for the two forms derived from the
+# declaration itself
 JVPS = {}
 # namespace ("" = top level, "math", "nn", "linalg", ...) -> {public name: object}
 EXPORTS = collections.defaultdict(dict)
@@ -111,6 +117,8 @@ def defop(forward=None, *, name=None, float_only=False, same_dtype=True, broadca
     fn.op = op
     fn.defvjp = lambda rule: _set_rule(op, rule, tensors, variadic, attrs, fused)
     fn.defjvp = lambda rule: _set_jvp(op, rule, tensors, variadic, attrs)
+    fn.defjvp_elementwise = lambda: _set_jvp_kind(op, "elementwise")
+    fn.defjvp_linear = lambda: _set_jvp_kind(op, "linear")
     if namespaces:
         if not public:
             raise TypeError(f"{op_name}: a public=False op is published by its wrapper "
@@ -202,6 +210,12 @@ def _set_jvp(op, jvp, tensors, variadic, attrs):
     spec = _spec_of(op, params[len(tensors):], tensors, variadic, attrs)
     JVPS[op.code] = (jvp, tuple(spec))
     return jvp
+
+
+def _set_jvp_kind(op, kind):
+    if kind == "elementwise" and op.rule is None:
+        raise TypeError(f"{op.name}: declare the VJP rule before defjvp_elementwise()")
+    JVPS[op.code] = (kind, None)
 
 
 def _kernel_tables(n_in):

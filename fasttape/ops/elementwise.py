@@ -573,37 +573,10 @@ def logical_not(x):
 
 
 # --- forward mode -------------------------------------------------------------------
-# Unary elementwise ops have diagonal Jacobians (J^T = J): the VJP rule applied to the
-# tangent is the JVP, one rule evaluation instead of the derived rule plus its sweep.
-for _op, _rule in ((negative, _negative_vjp), (square, _square_vjp), (exp, _exp_vjp),
-                   (expm1, _expm1_vjp), (log, _log_vjp), (log1p, _log1p_vjp),
-                   (sin, _sin_vjp), (cos, _cos_vjp), (tan, _tan_vjp), (tanh, _tanh_vjp),
-                   (sigmoid, _sigmoid_vjp), (sqrt, _sqrt_vjp), (rsqrt, _rsqrt_vjp),
-                   (reciprocal, _reciprocal_vjp), (identity, _identity_vjp)):
-    _op.defjvp(_rule)
-
-
-def _spread(t, ans):
-    """A tangent of a broadcast input, at the output's shape."""
-    return t if t.shape == ans.shape else t + zeros_like(ans)
-
-
-@add.defjvp
-def _add_jvp(tx, ty, ans):
-    if tx is None or ty is None:
-        return _spread(ty if tx is None else tx, ans)
-    return _spread(tx + ty, ans)
-
-
-@subtract.defjvp
-def _subtract_jvp(tx, ty, ans):
-    if ty is None:
-        return _spread(tx, ans)
-    return _spread(-ty if tx is None else tx - ty, ans)
-
-
-@multiply.defjvp
-def _multiply_jvp(tx, ty, x, y, ans):
-    if ty is None:
-        return _spread(tx * y, ans)
-    return _spread(x * ty if tx is None else tx * y + x * ty, ans)
+# These ops act elementwise (diagonal Jacobians, J^T = J up to broadcasting): their VJP
+# rule applied to a tangent is the JVP, one rule evaluation instead of the derived
+# rule plus its sweep.
+for _op in (add, subtract, multiply, truediv, floormod, pow, negative, square, sqrt,
+            rsqrt, reciprocal, exp, expm1, log, log1p, sin, cos, tan, tanh, sigmoid, abs,
+            maximum, minimum, _clip, relu, identity):
+    _op.defjvp_elementwise()
