@@ -75,7 +75,13 @@ def jvp_of(op, inputs, attrs, out, tangents):
 
     Uses the op's explicit JVP when it declares one, else the derived one.
     """
-    tensors = [_engine.read(x) for x in inputs]
+    tensors = [x if type(x) is Tensor else _engine.read(x) for x in inputs]
+    for t, x in zip(tangents, tensors):
+        if t is not None and t._value.shape != x._value.shape:
+            raise ValueError(f"ForwardAccumulator: a tangent of shape {list(t._value.shape)} "
+                             f"was given for a primal of shape {list(x._value.shape)} "
+                             f"(input of {op.name}); `tangents` must match the shapes of "
+                             f"`primals`")
     explicit = JVPS.get(op.code)
     if explicit is None:
         return derived_jvp(op, tensors, attrs, out, tangents)
@@ -228,20 +234,15 @@ class ForwardAccumulator:
         if busy is not None and self._level >= busy:
             return                  # part of this (or an inner) accumulator's JVP
         tangents = self._tangents
-        ts, found = [], False
-        for x in inputs:
-            t = tangents.get(_key(x))
-            if t is not None and _engine.is_floating(x):
-                if t._value.shape != tuple(x.shape):
-                    raise ValueError(f"ForwardAccumulator: a tangent of shape "
-                                     f"{list(t._value.shape)} was given for a primal of "
-                                     f"shape {list(x.shape)} (input of {op.name}); "
-                                     f"`tangents` must match the shapes of `primals`")
-                found = True
-                ts.append(t)
-            else:
-                ts.append(None)
-        if not found or not _engine.is_floating(out):
+        ts = None
+        for k, x in enumerate(inputs):
+            # (only float tensors ever get a tangent)
+            t = tangents.get(x._id if type(x) is Tensor else _engine.source_key(x))
+            if t is not None:
+                if ts is None:
+                    ts = [None] * len(inputs)
+                ts[k] = t
+        if ts is None or not _engine.is_floating(out):
             return
         _state.busy = self._level
         try:
