@@ -163,21 +163,127 @@ def foldr(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
 def vectorized_map(fn, elems, fallback_to_while_loop=True, warn=True):
     """`fn` applied to each slice of `elems` along axis 0, results stacked.
 
-    Equals `map_fn` without a signature check: the results' structure and dtypes are
-    whatever `fn` returns. A `GradientTape` inside `fn` gives per-example gradients,
-    and tapes outside reach the variables `fn` reads. Slices are processed one at a
-    time (fasttape has no batching rules for arbitrary Python functions).
+    The results' structure and dtypes are whatever `fn` returns (like `map_fn` with
+    no signature check). A `GradientTape` inside `fn` gives per-example gradients;
+    tapes outside reach the variables `fn` reads.
+
+    How it runs: `fn` is traced once, on the first slice, recording every op it
+    applies (a tape inside `fn` runs its rules as ops, so they are traced too). The
+    trace then runs once over the whole batch. Elementwise ops, matmul, sums and
+    reshapes take the stacked operands directly; any other op falls back to a loop
+    over the rows for that op only. The last slice is also run eagerly and must agree
+    with the batched result; otherwise (Python control flow on values, say) the
+    whole map runs as a loop. It also runs as a loop when a tape or accumulator
+    outside is recording, so that they see every op.
     """
-    rows, n = _rows(elems, "elems")
+    flat = [convert_to_tensor(e) for e in nest.flatten(elems)]
+    n = _leading(flat, "elems")
     if n == 0:
         raise ValueError("vectorized_map: `elems` has length 0 along axis 0")
-    results = [fn(row) for row in rows]
+    if n > 1 and not _engine.any_recording() and not _engine.active_observers():
+        first, last = (nest.pack_sequence_as(elems, [x[i] for x in flat]) for i in (0, n - 1))
+        batched = _vectorized(fn, first, last, flat, n)
+        if batched is not None:
+            return batched
+    rows, _ = _rows(elems, "elems")
+    return _stack_results([fn(row) for row in rows])
+
+
+def _stack_results(results):
     structure = results[0]
     columns = []
     for out in results:
         nest.assert_same_structure(structure, out)
         columns.append([convert_to_tensor(v) for v in nest.flatten(out)])
     return nest.pack_sequence_as(structure, [stack(list(col)) for col in zip(*columns)])
+
+
+def _vectorized(fn, first, last, flat_elems, n):
+    """fn over all rows from one trace, or None when the trace cannot stand for them."""
+    program = []
+
+    def observe(op, inputs, attrs, out):
+        program.append((op, inputs, attrs, out))
+
+    keeper = _engine._Tape(False)       # makes tape sweeps inside fn run rules as ops
+    _engine.push_tape(keeper)
+    _engine.push_observer(observe)
+    try:
+        traced = fn(first)
+    finally:
+        _engine.pop_observer(observe)
+        _engine.pop_tape(keeper)
+    leaves = nest.flatten(traced)
+    if not all(isinstance(v, _TensorLike) for v in leaves):
+        return None
+    values = {}                          # tensor id -> batched array [n, ...]
+    for x, whole in zip(nest.flatten(first), flat_elems):
+        values[x._id] = whole._value
+    for op, inputs, attrs, out in program:
+        keys = [x._id if type(x) is Tensor else None for x in inputs]
+        if not any(k in values for k in keys):
+            continue                     # does not depend on the example
+        arrays = [values[k] if k in values else _engine.read(x)._value
+                  for k, x in zip(keys, inputs)]
+        flags = [k in values for k in keys]
+        shapes = [_engine.read(x)._value.shape for x in inputs]
+        value = _batched_forward(op, arrays, flags, shapes, attrs, out._value, n)
+        if value.shape != (n,) + out._value.shape or value.dtype != out._value.dtype:
+            return None
+        values[out._id] = value
+    stacked = []
+    for v in leaves:
+        v = _engine.read(v)
+        a = values.get(v._id)
+        stacked.append(np.broadcast_to(v._value, (n,) + v._value.shape) if a is None else a)
+    # the last row, run eagerly, must agree (a trace bakes in Python-level decisions)
+    check = nest.flatten(fn(last))
+    if len(check) != len(stacked):
+        return None
+    for a, c in zip(stacked, check):
+        c = convert_to_tensor(c)._value
+        if c.shape != a.shape[1:] or c.dtype != a.dtype or not np.allclose(
+                a[-1], c, rtol=1e-5, atol=1e-7, equal_nan=True):
+            return None
+    return nest.pack_sequence_as(traced, [_engine.wrap(np.ascontiguousarray(a))
+                                          for a in stacked])
+
+
+# ops whose forward takes operands with a leading batch axis as they are
+_ELEMENTWISE_MODULE = "fasttape.ops.elementwise"
+
+
+def _batched_forward(op, arrays, flags, shapes, attrs, traced, n):
+    """op's output for every row at once: [n, *traced.shape]."""
+    name = op.name
+    try:
+        if getattr(op.forward, "__module__", None) == _ELEMENTWISE_MODULE:
+            rank = max(len(s) for s in shapes)
+            aligned = [a.reshape((n,) + (1,) * (rank - len(s)) + s) if f else a
+                       for a, f, s in zip(arrays, flags, shapes)]
+            return np.asarray(op.forward(*aligned, *attrs))
+        if name in ("_matmul", "_matmul_t") and all(len(s) >= 2 for s in shapes) and all(
+                f or len(s) == 2 for f, s in zip(flags, shapes)):
+            return np.asarray(op.forward(*arrays, *attrs))   # batch axes broadcast
+        if name in ("_sum", "_mean") and flags[0]:
+            axes, keepdims = attrs[0], attrs[1]
+            axes = tuple(range(1, arrays[0].ndim)) if axes is None else tuple(
+                a + 1 for a in axes)
+            reduce = np.add.reduce if name == "_sum" else np.mean
+            kwargs = {"dtype": arrays[0].dtype} if name == "_sum" else {}
+            return np.asarray(reduce(arrays[0], axis=axes, keepdims=keepdims, **kwargs))
+        if name == "_reshape" and flags[0]:
+            return arrays[0].reshape((n,) + traced.shape)
+        if name == "_transpose" and flags[0] and not attrs[1]:
+            return np.transpose(arrays[0], (0,) + tuple(p + 1 for p in attrs[0]))
+        if name == "_unreduce_op" and flags[0]:      # takes leading axes already
+            return np.asarray(op.forward(arrays[0], *attrs))
+    except (ValueError, TypeError):
+        pass
+    # any other op: its forward once per row
+    per_row = [np.asarray(op.forward(*[a[b] if f else a for a, f in zip(arrays, flags)],
+                                     *attrs)) for b in range(n)]
+    return np.stack(per_row)
 
 
 # --- TensorArray --------------------------------------------------------------------
