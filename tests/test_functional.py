@@ -250,3 +250,22 @@ def test_symbolic_gradients_raise_the_eager_error():
     for fn in (tf.gradients, tf.hessians):
         with pytest.raises(RuntimeError, match="Use tf.GradientTape instead"):
             fn(tf.constant(1.0), tf.constant(1.0))
+
+
+def test_vectorized_map_with_per_example_control_flow_runs_each_row():
+    x = tf.constant([1.0, -1.0, 2.0])
+    out = tf.vectorized_map(lambda r: tf.cond(r > 0, lambda: r * 2.0, lambda: r * 3.0), x)
+    close(out, [2.0, -3.0, 4.0])
+
+
+def test_vectorized_map_batches_ops_without_a_batched_rule():
+    x = tf.constant(np.arange(12, dtype=np.float64).reshape(3, 2, 2) + np.eye(2) * 5)
+    close(tf.vectorized_map(lambda m: tf.linalg.det(m) * tf.reduce_sum(m), x),
+          [np.linalg.det(m) * m.sum() for m in x.numpy()])
+
+
+def test_vectorized_map_under_an_outer_tape_and_accumulator():
+    x = tf.constant([1.0, 2.0])
+    with tf.autodiff.ForwardAccumulator(x, tf.constant([1.0, 1.0])) as acc:
+        y = tf.vectorized_map(lambda r: r ** 3, x)
+    close(acc.jvp(y), [3.0, 12.0])

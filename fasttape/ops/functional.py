@@ -171,10 +171,13 @@ def vectorized_map(fn, elems, fallback_to_while_loop=True, warn=True):
     applies (a tape inside `fn` runs its rules as ops, so they are traced too). The
     trace then runs once over the whole batch. Elementwise ops, matmul, sums and
     reshapes take the stacked operands directly; any other op falls back to a loop
-    over the rows for that op only. The last slice is also run eagerly and must agree
-    with the batched result; otherwise (Python control flow on values, say) the
-    whole map runs as a loop. It also runs as a loop when a tape or accumulator
-    outside is recording, so that they see every op.
+    over the rows for that op only. `fn` runs once per row instead when the trace
+    cannot stand for every row: when it computes a boolean from the example (a
+    predicate, which may steer `tf.cond` or Python control flow), when the last row
+    run eagerly disagrees with the batched result, or when a tape or accumulator
+    outside is recording (so that they see every op). Python code that reads an
+    example's value directly (`float(x)`, `x.numpy()`) is not seen by the trace:
+    write such decisions with ops (`tf.where`, `tf.cond`).
     """
     flat = [convert_to_tensor(e) for e in nest.flatten(elems)]
     n = _leading(flat, "elems")
@@ -227,6 +230,8 @@ def _vectorized(fn, first, last, flat_elems, n):
                   for k, x in zip(keys, inputs)]
         flags = [k in values for k in keys]
         shapes = [_engine.read(x)._value.shape for x in inputs]
+        if out._value.dtype == np.bool_:
+            return None        # a per-example predicate may steer Python control flow
         value = _batched_forward(op, arrays, flags, shapes, attrs, out._value, n)
         if value.shape != (n,) + out._value.shape or value.dtype != out._value.dtype:
             return None
