@@ -180,6 +180,7 @@ class ForwardAccumulator:
 
     def __init__(self, primals, tangents):
         self._tangents = {}
+        self._int_tangents = {}         # integer primals: jvp() returns them, ops ignore them
         self._level = None
         self._observer = self._observe      # one bound method, to pop it by identity
         nest.assert_same_structure(primals, tangents)
@@ -202,11 +203,10 @@ class ForwardAccumulator:
             tangent = _engine.read(tangent)
         else:
             tangent = convert_to_tensor(tangent, dtype=dtype)
-        if not _engine.is_floating(primal):
-            return                  # integers carry no tangent (TF: jvp is None)
+        store = self._tangents if _engine.is_floating(primal) else self._int_tangents
         key = _key(primal)
-        held = self._tangents.get(key)
-        self._tangents[key] = tangent if held is None else held + tangent
+        held = store.get(key)
+        store[key] = tangent if held is None else held + tangent
 
     def __enter__(self):
         if self._level is not None:
@@ -274,6 +274,8 @@ class ForwardAccumulator:
                 raise AttributeError(f"ForwardAccumulator.jvp: `primals` must hold Tensors "
                                      f"or Variables, got {type(x).__name__}")
             t = self._tangents.get(_key(x))
+            if t is None:
+                t = self._int_tangents.get(_key(x))
             if t is None and unconnected is UnconnectedGradients.ZERO:
                 t = _engine.wrap(np.zeros(tuple(x.shape), x.dtype.as_numpy_dtype))
             return t

@@ -69,11 +69,14 @@ def test_jvp_keeps_the_nest():
     assert isinstance(out["b"], tuple)
 
 
-def test_integer_primals_get_no_tangent():
+def test_integer_primals_keep_their_tangent_but_ops_on_them_get_none():
     n = tf.constant([1, 2])
     with FA(n, tf.constant([1, 1])) as acc:
         m = n * 2
-    assert acc.jvp(m) is None and acc.jvp(n) is None
+        f = tf.cast(n, tf.float32) * 2.0
+    assert acc.jvp(m) is None and acc.jvp(f) is None
+    assert acc.jvp(n).dtype == tf.int32
+    assert np.asarray(acc.jvp(n)).tolist() == [1, 1]
 
 
 def test_stop_recording_does_not_pause_an_accumulator():

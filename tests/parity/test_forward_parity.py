@@ -38,6 +38,10 @@ def _program(tf):
         with tf.autodiff.ForwardAccumulator(c, tf.constant(1.0)) as inner:
             y = c ** 3
         j = inner.jvp(y)
+    n = tf.constant([1, 2])
+    with tf.autodiff.ForwardAccumulator(n, tf.constant([1, 1])) as acc:
+        m = n * 2
+    out.update(int_primal=acc.jvp(n), int_op=acc.jvp(m))
     out.update(second=outer.jvp(j), first=outer.jvp(y), inner_of_outer=inner.jvp(outer.jvp(y)))
     return out
 
