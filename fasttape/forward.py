@@ -183,6 +183,9 @@ class ForwardAccumulator:
         self._int_tangents = {}         # integer primals: jvp() returns them, ops ignore them
         self._level = None
         self._observer = self._observe      # one bound method, to pop it by identity
+        if isinstance(primals, _TensorLike) and isinstance(tangents, _TensorLike):
+            self._watch(primals, tangents)          # the common case, without nest
+            return
         nest.assert_same_structure(primals, tangents)
         for primal, tangent in zip(nest.flatten(primals), nest.flatten(tangents)):
             self._watch(primal, tangent)
@@ -280,4 +283,6 @@ class ForwardAccumulator:
                 t = _engine.wrap(np.zeros(tuple(x.shape), x.dtype.as_numpy_dtype))
             return t
 
+        if isinstance(primals, _TensorLike):
+            return lookup(primals)
         return nest.map_structure(lookup, primals)

@@ -215,3 +215,26 @@ def test_non_tensor_primals_and_jvp_arguments():
 
 def test_autodiff_namespace():
     assert tf.autodiff.GradientTape is tf.GradientTape
+
+
+def test_an_accumulator_sees_only_its_own_thread():
+    import threading
+
+    x = tf.constant(2.0)
+    box = {}
+    with FA(x, tf.constant(1.0)) as acc:
+        worker = threading.Thread(target=lambda: box.setdefault("y", x * x))
+        worker.start()
+        worker.join()
+        z = x * x
+    assert acc.jvp(box["y"]) is None
+    close(acc.jvp(z), 4.0)
+
+
+def test_an_exception_inside_the_block_leaves_nothing_registered():
+    x = tf.constant(1.0)
+    with pytest.raises(ZeroDivisionError):
+        with FA(x, tf.constant(1.0)):
+            1 / 0
+    assert not _engine.active_observers()
+    assert not _engine.any_recording()
