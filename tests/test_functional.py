@@ -269,3 +269,13 @@ def test_vectorized_map_under_an_outer_tape_and_accumulator():
     with tf.autodiff.ForwardAccumulator(x, tf.constant([1.0, 1.0])) as acc:
         y = tf.vectorized_map(lambda r: r ** 3, x)
     close(acc.jvp(y), [3.0, 12.0])
+
+
+def test_recompute_grad_and_grad_pass_through_under_forward_mode():
+    x = tf.constant(1.0)
+    f = tf.recompute_grad(lambda t: tf.sin(t) * t)
+    with tf.autodiff.ForwardAccumulator(x, tf.constant(1.0)) as acc:
+        y = f(x)
+        z = tf.grad_pass_through(tf.round)(x * 1.4)
+    close(acc.jvp(y), np.cos(1.0) + np.sin(1.0))
+    close(acc.jvp(z), 1.4)
