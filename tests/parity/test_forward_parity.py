@@ -93,7 +93,6 @@ def test_error_classes_match_tf():
                     lambda: tf.autodiff.ForwardAccumulator(tf.constant(1.0),
                                                            tf.constant(1.0, tf.float64)),
                     lambda: tf.TensorArray(tf.float32, size=1).write(3, 1.0),
-                    lambda: tf.map_fn(lambda r: tf.cast(r, tf.int32), tf.constant([1.0])),
                     lambda: tf.gradients(tf.constant(1.0), tf.constant(1.0))):
             try:
                 bad()
