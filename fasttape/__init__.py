@@ -39,6 +39,7 @@ dtypes.cast = cast  # noqa: F405
 for _name, _fn in _exports("dtypes").items():
     setattr(dtypes, _name, _fn)
 del _exports, _name, _fn
+from fasttape import autodiff  # noqa: E402,F401  (tf.autodiff: forward mode)
 
 __version__ = "0.1.0"
 newaxis = None

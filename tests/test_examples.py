@@ -50,3 +50,17 @@ def test_custom_training_loop_learns_the_blobs():
     assert m["iterations"] == 200
     assert m["variable_names"] == ["dense/kernel:0", "dense/bias:0", "dense_1/kernel:0",
                                    "dense_1/bias:0"]
+
+
+def test_newton_cg_with_forward_over_reverse_hvps():
+    m = _main("newton_cg")(verbose=False)
+    assert m["hvp_max_abs_error"] < 1e-10
+    assert m["final_loss"] < m["initial_loss"] / 2
+    assert m["final_gradient_norm"] < 1e-5
+
+
+def test_per_example_gradients_average_to_the_batch_gradient():
+    m = _main("per_example_grads")(verbose=False)
+    assert m["mean_grad_max_abs_error"] < 1e-12
+    assert m["grad_shapes"] == [(64, 8, 16), (64, 16), (64, 16, 1)]
+    assert m["final_loss"] < m["initial_loss"] * 0.7

@@ -13,6 +13,7 @@ from fasttape.ops import (
 from fasttape.ops.control_flow import *  # noqa: F401,F403
 from fasttape.ops.creation import *  # noqa: F401,F403
 from fasttape.ops.elementwise import *  # noqa: F401,F403
+from fasttape.ops.functional import *  # noqa: F401,F403
 from fasttape.ops.indexing import *  # noqa: F401,F403
 from fasttape.ops.linalg import *  # noqa: F401,F403
 from fasttape.ops.math_ops import *  # noqa: F401,F403

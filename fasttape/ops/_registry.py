@@ -30,6 +30,17 @@ An op is declared once, in its family file:
   and/or a backward kernel replacing the rule on the first-order path. The backward
   kernel reads one saved operand, which must be the rule's only saved value.
 
+* ``.defjvp`` optionally gives a forward-mode rule (a Jacobian-vector product) where
+  one is cheaper than the derived one. It takes one tangent per tensor input (None
+  where an input carries none), then by name what a VJP rule may read (inputs,
+  ``ans``, attributes), and returns the output's tangent. Without it, forward mode
+  derives the JVP from the VJP rule (fasttape/forward.py), so every op with a rule
+  has one; an explicit JVP is tested against the derived one. Two cheaper forms
+  need no formula at all: ``.defjvp_elementwise()`` for ops whose Jacobian is
+  diagonal (elementwise, broadcasting allowed), where the VJP rule applied to a
+  tangent is the JVP; and ``.defjvp_linear()`` for ops linear in their tensor
+  inputs, where the op applied to the tangents is the JVP.
+
 * ``namespaces`` names where the public function is published: ``""`` for the top
   level (``tf.X``), ``"math"`` for ``tf.math.X``, ``"nn"``, ``"linalg"``, ... A
   hand-written public function says the same with ``@export("", "math")``. The
@@ -49,9 +60,16 @@ import inspect
 from fasttape import _engine, _kernels
 from fasttape._convert import convert_inputs
 
-__all__ = ["defop", "export", "exports", "OPS", "EXPORTS"]
+__all__ = ["defop", "export", "exports", "OPS", "EXPORTS", "RULE_READS", "JVPS"]
 
 OPS = _engine.OPS
+# op code -> (spec, wants_needs): what the VJP rule reads (see _engine.SPEC), kept in
+# Python so that forward mode can call the rule on an op's inputs after the fact
+RULE_READS = {}
+# op code -> (jvp function, spec) for ops declaring an explicit `.defjvp`, or
+# ("elementwise", None) / ("linear", None) for the two forms derived from the
+# declaration itself
+JVPS = {}
 # namespace ("" = top level, "math", "nn", "linalg", ...) -> {public name: object}
 EXPORTS = collections.defaultdict(dict)
 
@@ -98,6 +116,9 @@ def defop(forward=None, *, name=None, float_only=False, same_dtype=True, broadca
     fn = _make_public(op, forward, tensors, variadic, attrs) if public else _Declared(op)
     fn.op = op
     fn.defvjp = lambda rule: _set_rule(op, rule, tensors, variadic, attrs, fused)
+    fn.defjvp = lambda rule: _set_jvp(op, rule, tensors, variadic, attrs)
+    fn.defjvp_elementwise = lambda: _set_jvp_kind(op, "elementwise")
+    fn.defjvp_linear = lambda: _set_jvp_kind(op, "linear")
     if namespaces:
         if not public:
             raise TypeError(f"{op_name}: a public=False op is published by its wrapper "
@@ -139,13 +160,8 @@ def _split_signature(forward):
     return tensors, variadic, attrs
 
 
-def _set_rule(op, rule, tensors, variadic, attrs, fused):
-    """Attach `rule` to `op`, deriving what the tape saves from its parameter names."""
-    params = list(inspect.signature(rule).parameters)
-    if not params:
-        raise TypeError(f"{op.name}: a rule takes the cotangent g first")
-    wants_needs = params[-1] == "needs"
-    reads = params[1:-1] if wants_needs else params[1:]
+def _spec_of(op, reads, tensors, variadic, attrs):
+    """The engine's codes (SPEC) for the values a rule reads, from their names."""
     attr_names = [a for a, _ in attrs]
     spec = []
     for p in reads:
@@ -160,6 +176,17 @@ def _set_rule(op, rule, tensors, variadic, attrs, fused):
         else:
             raise TypeError(f"{op.name}: rule parameter {p!r} is neither an input, 'ans', "
                             f"an attribute nor 'needs'")
+    return spec
+
+
+def _set_rule(op, rule, tensors, variadic, attrs, fused):
+    """Attach `rule` to `op`, deriving what the tape saves from its parameter names."""
+    params = list(inspect.signature(rule).parameters)
+    if not params:
+        raise TypeError(f"{op.name}: a rule takes the cotangent g first")
+    wants_needs = params[-1] == "needs"
+    reads = params[1:-1] if wants_needs else params[1:]
+    spec = _spec_of(op, reads, tensors, variadic, attrs)
     fused_backward = -1
     backward = _kernel_tables(len(tensors))[1]
     if fused in backward:
@@ -168,7 +195,27 @@ def _set_rule(op, rule, tensors, variadic, attrs, fused):
             raise TypeError(f"{op.name}: the fused kernel reads {list(operands)}, so the rule "
                             f"must read exactly that, not {reads}")
     op.set_rule(rule, spec, wants_needs, fused_backward)
+    RULE_READS[op.code] = (tuple(spec), wants_needs)
     return rule
+
+
+def _set_jvp(op, jvp, tensors, variadic, attrs):
+    """Attach an explicit forward rule: one tangent per tensor input, then reads."""
+    if variadic:
+        raise TypeError(f"{op.name}: variadic ops use the derived JVP")
+    params = list(inspect.signature(jvp).parameters)
+    if len(params) < len(tensors):
+        raise TypeError(f"{op.name}: a JVP rule takes one tangent per input "
+                        f"({len(tensors)}) first")
+    spec = _spec_of(op, params[len(tensors):], tensors, variadic, attrs)
+    JVPS[op.code] = (jvp, tuple(spec))
+    return jvp
+
+
+def _set_jvp_kind(op, kind):
+    if kind == "elementwise" and op.rule is None:
+        raise TypeError(f"{op.name}: declare the VJP rule before defjvp_elementwise()")
+    JVPS[op.code] = (kind, None)
 
 
 def _kernel_tables(n_in):

@@ -247,10 +247,18 @@ def _read_variable(value):
     return convert_to_tensor(value) if isinstance(value, Variable) else value
 
 
+def _loop_value(value):
+    """A loop variable's final form: a Tensor, or itself for loop-carried objects
+    such as TensorArray (marked `_fasttape_loop_value`)."""
+    if getattr(type(value), "_fasttape_loop_value", False):
+        return value
+    return convert_to_tensor(value)
+
+
 def _check_convertible(value):
     # Fail before running the loop on leaves TF cannot hold either (None, objects).
     if not isinstance(value, Tensor):
-        convert_to_tensor(value)
+        _loop_value(value)
 
 
 def _returned_vars(returned):
@@ -331,7 +339,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     while cond(*loop_vars):
         loop_vars = body(*loop_vars)
         nest.assert_same_structure(structure, _returned_vars(loop_vars))
-    result = nest.map_structure(convert_to_tensor, loop_vars)
+    result = nest.map_structure(_loop_value, loop_vars)
     return result if maximum_iterations is None else result[1]
 
 

@@ -570,3 +570,13 @@ def logical_not(x):
     _require_bool(x)
     return np.logical_not(x)
 
+
+
+# --- forward mode -------------------------------------------------------------------
+# These ops act elementwise (diagonal Jacobians, J^T = J up to broadcasting): their VJP
+# rule applied to a tangent is the JVP, one rule evaluation instead of the derived
+# rule plus its sweep.
+for _op in (add, subtract, multiply, truediv, floormod, pow, negative, square, sqrt,
+            rsqrt, reciprocal, exp, expm1, log, log1p, sin, cos, tan, tanh, sigmoid, abs,
+            maximum, minimum, _clip, relu, identity):
+    _op.defjvp_elementwise()

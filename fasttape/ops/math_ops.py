@@ -616,3 +616,7 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     # sqrt of a safe value: no inf derivative where the norm is 0
     l2norm = ew.where(positive, ew.sqrt(ew.where(positive, l2sum, ew.ones_like(l2sum))), l2sum)
     return t * clip / ew.maximum(l2norm, clip)
+
+
+# Forward mode: linear in its input, so its own JVP.
+_cumsum.defjvp_linear()

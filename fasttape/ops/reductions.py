@@ -542,3 +542,8 @@ def argmin(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
     <fasttape.Tensor: shape=(2,), dtype=int64, numpy=array([0, 1])>
     """
     return _arg_reduction(_argmin.op, "ArgMin", input, axis, output_type)
+
+
+# Forward mode: these are linear in their input, so each is its own JVP.
+for _op in (_unreduce_op, _sum, _mean):
+    _op.defjvp_linear()

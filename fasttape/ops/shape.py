@@ -840,3 +840,9 @@ def getitem(tensor, key):
         from fasttape.ops.indexing import variable_slice
         return variable_slice(out, source, key)
     return out
+
+
+# Forward mode: these are linear in their inputs, so each is its own JVP.
+for _op in (_reshape, _broadcast_to, _tile, _transpose, _reverse, _stack, _concat,
+            _strided_slice):
+    _op.defjvp_linear()
