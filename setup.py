@@ -29,6 +29,7 @@ NUMPY = {
 EXTENSIONS = [
     Extension("fasttape._kernels", ["src_c/fasttape/_kernels.pyx"], **NUMPY),
     Extension("fasttape._engine", ["src_c/fasttape/_engine.pyx"], **NUMPY),
+    Extension("fasttape._replay", ["src_c/fasttape/_replay.pyx"], **NUMPY),
 ]
 
 setup(ext_modules=cythonize(EXTENSIONS, include_path=["src_c"], compiler_directives=DIRECTIVES))

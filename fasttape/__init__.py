@@ -24,6 +24,10 @@ from fasttape.tape import GradientTape, UnconnectedGradients
 from fasttape.tensor_shape import TensorShape
 from fasttape import linalg, math, nn, random  # noqa: E402  (namespaces over the ops)
 from fasttape import experimental  # noqa: E402,F401  (tf.experimental.numpy)
+from fasttape.function import (  # noqa: E402
+    TensorSpec, executing_eagerly, function, inside_function, print_ as print,  # noqa: A001
+)
+from fasttape import config  # noqa: E402,F401
 
 __version__ = "0.1.0"
 newaxis = None

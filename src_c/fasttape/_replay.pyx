@@ -1,0 +1,438 @@
+# Replaying a traced function (fasttape.function): a flat program over numbered slots.
+#
+# A program is what a trace of one call kept: instructions in execution order, each
+# reading and writing slots (numbered buffers), plus the constants it captured. Kinds:
+#   OP      (op, input slots, attrs, output slot): one op's forward
+#   READ    (ref, slot): a variable's current value (ref: an int, the index among the
+#           call's variable arguments, or a captured Variable)
+#   ASSIGN  (ref, how, slot): assign (0), assign_add (1) or assign_sub (2)
+#   GUARD   (slot, expected): Python consumed this value while tracing (bool, float,
+#           an index...), so the trace holds only for calls where it is the same
+#   PRINT   (printer, slots): tf.print
+#
+# `run` executes a program without making a Tensor per op. Slots whose value is a 0-d
+# float32/float64 and whose producer is an elementwise op with a fused kernel live in a
+# C register file (doubles reused across calls) and are computed by C arithmetic; an
+# array is made for such a slot only when something else reads it. Other ops call the
+# op's forward (numpy / BLAS) as eager execution does, through the same small-array
+# kernels, so results are bitwise those of eager execution.
+#
+# Effects (assigns, prints) are buffered and applied when the whole program has run, so
+# a failed guard leaves no trace of the attempt: the caller then runs the Python
+# function instead.
+
+cimport cython
+cimport numpy as cnp
+from libc.math cimport (
+    cos, cosf, exp, expf, expm1, expm1f, log, log1p, log1pf, logf, pow, powf, sin, sinf,
+    sqrt, sqrtf, tan, tanf, tanh, tanhf,
+)
+from libc.stdlib cimport free, malloc
+
+from fasttape._engine cimport OpDef
+from fasttape._kernels cimport SMALL_FORWARD, run_forward, run_forward_binary
+
+import numpy as np
+
+from fasttape import errors as _errors
+from fasttape._engine import set_variable_value, variable_value
+
+cnp.import_array()
+
+OP = 0
+READ = 1
+ASSIGN = 2
+GUARD = 3
+PRINT = 4
+
+cdef enum:
+    K_OP = 0
+    K_READ = 1
+    K_ASSIGN = 2
+    K_GUARD = 3
+    K_PRINT = 4
+    K_SCALAR = 5          # an OP done in the register file
+
+# The fused-kernel indices of _kernels' FORWARD and BINARY tables.
+cdef enum:
+    U_SIN = 0
+    U_COS = 1
+    U_TAN = 2
+    U_EXP = 3
+    U_EXPM1 = 4
+    U_LOG = 5
+    U_LOG1P = 6
+    U_SQRT = 7
+    U_TANH = 8
+    U_SIGMOID = 9
+    U_SQUARE = 10
+    B_ADD = 0
+    B_SUBTRACT = 1
+    B_MULTIPLY = 2
+    B_TRUEDIV = 3
+    B_POW = 4
+    N_UNARY = 11
+    N_BINARY = 5
+
+
+cdef inline float unary32(int k, float x) noexcept nogil:
+    cdef float e
+    if k == U_SIN: return sinf(x)
+    if k == U_COS: return cosf(x)
+    if k == U_TAN: return tanf(x)
+    if k == U_EXP: return expf(x)
+    if k == U_EXPM1: return expm1f(x)
+    if k == U_LOG: return logf(x)
+    if k == U_LOG1P: return log1pf(x)
+    if k == U_SQRT: return sqrtf(x)
+    if k == U_TANH: return tanhf(x)
+    if k == U_SIGMOID:
+        if x >= 0:
+            return 1 / (1 + expf(-x))
+        e = expf(x)
+        return e / (1 + e)
+    return x * x
+
+
+cdef inline double unary64(int k, double x) noexcept nogil:
+    cdef double e
+    if k == U_SIN: return sin(x)
+    if k == U_COS: return cos(x)
+    if k == U_TAN: return tan(x)
+    if k == U_EXP: return exp(x)
+    if k == U_EXPM1: return expm1(x)
+    if k == U_LOG: return log(x)
+    if k == U_LOG1P: return log1p(x)
+    if k == U_SQRT: return sqrt(x)
+    if k == U_TANH: return tanh(x)
+    if k == U_SIGMOID:
+        if x >= 0:
+            return 1 / (1 + exp(-x))
+        e = exp(x)
+        return e / (1 + e)
+    return x * x
+
+
+cdef inline float binary32(int k, float a, float b) noexcept nogil:
+    if k == B_ADD: return a + b
+    if k == B_SUBTRACT: return a - b
+    if k == B_MULTIPLY: return a * b
+    if k == B_TRUEDIV: return a / b
+    return powf(a, b)
+
+
+cdef inline double binary64(int k, double a, double b) noexcept nogil:
+    if k == B_ADD: return a + b
+    if k == B_SUBTRACT: return a - b
+    if k == B_MULTIPLY: return a * b
+    if k == B_TRUEDIV: return a / b
+    return pow(a, b)
+
+
+ctypedef struct instr_t:
+    int kind
+    int kernel            # K_SCALAR: fused index; unary when b < 0
+    int a, b              # K_SCALAR: input slots
+    int out               # K_SCALAR: output slot
+    int f64               # K_SCALAR: computes in double
+
+
+cdef inline bint _scalar_float(cnp.ndarray a) noexcept:
+    cdef int t = cnp.PyArray_TYPE(a)
+    return cnp.PyArray_NDIM(a) == 0 and (t == cnp.NPY_FLOAT32 or t == cnp.NPY_FLOAT64)
+
+
+@cython.final
+cdef class Program:
+    """One trace: instructions over slots, ready to run.
+
+    Built from `code` (a list of instruction tuples as above), the constants
+    (slot -> array), the input slots, the output slots and `example`, the value
+    every slot had while tracing (only its dtype and shape are used here, to pick the
+    instructions that the register file can do).
+    """
+    cdef readonly list code
+    cdef readonly tuple inputs
+    cdef readonly tuple outputs
+    cdef readonly dict constants
+    cdef readonly int n_slots
+    cdef readonly bint has_effects
+    cdef readonly bint guard_after_effect
+    cdef instr_t* instrs
+    cdef Py_ssize_t n_instrs
+    cdef double* regs
+    cdef unsigned char* is_reg       # the slot lives in the register file
+    cdef unsigned char* reg_f64
+    cdef list templates              # per register slot: a 0-d array of its dtype
+
+    def __cinit__(self):
+        self.instrs = NULL
+        self.regs = NULL
+        self.is_reg = NULL
+        self.reg_f64 = NULL
+
+    def __init__(self, list code, dict constants, tuple inputs, tuple outputs, int n_slots,
+                 list example):
+        self.code = code
+        self.constants = constants
+        self.inputs = inputs
+        self.outputs = outputs
+        self.n_slots = n_slots
+        self.n_instrs = len(code)
+        self.instrs = <instr_t*>malloc(max(1, self.n_instrs) * sizeof(instr_t))
+        self.regs = <double*>malloc(max(1, n_slots) * sizeof(double))
+        self.is_reg = <unsigned char*>malloc(max(1, n_slots))
+        self.reg_f64 = <unsigned char*>malloc(max(1, n_slots))
+        if (self.instrs == NULL or self.regs == NULL or self.is_reg == NULL
+                or self.reg_f64 == NULL):
+            raise MemoryError()
+        cdef Py_ssize_t i, s
+        for s in range(n_slots):
+            self.is_reg[s] = 0
+            self.reg_f64[s] = 0
+        self.templates = [None] * n_slots
+        cdef instr_t* ins
+        cdef OpDef op
+        cdef cnp.ndarray out, x
+        cdef bint effect = False
+        self.has_effects = False
+        self.guard_after_effect = False
+        for i in range(self.n_instrs):
+            item = code[i]
+            ins = &self.instrs[i]
+            ins.kind = item[0]
+            if ins.kind == K_ASSIGN or ins.kind == K_PRINT:
+                effect = True
+                self.has_effects = True
+            elif ins.kind == K_GUARD and effect:
+                self.guard_after_effect = True
+            if ins.kind != K_OP:
+                continue
+            op = <OpDef>item[1]
+            in_slots = item[2]
+            out = <cnp.ndarray>example[item[4]]
+            if op.fused_forward < 0 or len(item[3]) or not _scalar_float(out):
+                continue
+            n = len(in_slots)
+            if n == 1 and op.fused_forward >= N_UNARY or n == 2 and op.fused_forward >= N_BINARY:
+                continue
+            if n not in (1, 2) or (n == 1 and op.n_in != 1):
+                continue
+            ok = True
+            for s in in_slots:
+                x = <cnp.ndarray>example[s]
+                if not _scalar_float(x) or cnp.PyArray_TYPE(x) != cnp.PyArray_TYPE(out):
+                    ok = False
+            if not ok:
+                continue
+            ins.kind = K_SCALAR
+            ins.kernel = op.fused_forward
+            ins.a = in_slots[0]
+            ins.b = in_slots[1] if n == 2 else -1
+            ins.out = item[4]
+            ins.f64 = cnp.PyArray_TYPE(out) == cnp.NPY_FLOAT64
+            s = ins.out
+            self.is_reg[s] = 1
+            self.reg_f64[s] = ins.f64
+            self.templates[s] = out
+        # constants that register instructions read are loaded once
+        for s, value in constants.items():
+            if _scalar_float(<cnp.ndarray>value):
+                self._load(s, <cnp.ndarray>value)
+
+    def __dealloc__(self):
+        free(self.instrs)
+        free(self.regs)
+        free(self.is_reg)
+        free(self.reg_f64)
+
+    cdef inline void _load(self, Py_ssize_t s, cnp.ndarray a) noexcept:
+        if cnp.PyArray_TYPE(a) == cnp.NPY_FLOAT64:
+            self.regs[s] = (<double*>cnp.PyArray_DATA(a))[0]
+        else:
+            self.regs[s] = (<float*>cnp.PyArray_DATA(a))[0]
+
+    cdef cnp.ndarray _materialise(self, Py_ssize_t s):
+        cdef cnp.ndarray t = <cnp.ndarray>self.templates[s]
+        cdef cnp.ndarray a = cnp.PyArray_EMPTY(0, NULL, cnp.PyArray_TYPE(t), 0)
+        if self.reg_f64[s]:
+            (<double*>cnp.PyArray_DATA(a))[0] = self.regs[s]
+        else:
+            (<float*>cnp.PyArray_DATA(a))[0] = <float>self.regs[s]
+        cnp.PyArray_CLEARFLAGS(a, cnp.NPY_ARRAY_WRITEABLE)
+        return a
+
+    @property
+    def num_instructions(self):
+        return self.n_instrs
+
+    @property
+    def num_register_instructions(self):
+        cdef Py_ssize_t i, n = 0
+        for i in range(self.n_instrs):
+            n += self.instrs[i].kind == K_SCALAR
+        return n
+
+    def run(self, list arrays, list variables):
+        """Run on the input arrays (one per input slot) and the variable arguments.
+
+        Returns the output arrays (None for an output slot of -1), or None when a guard
+        failed (nothing was changed then).
+        """
+        cdef Py_ssize_t i, s, n_regs_fresh
+        cdef instr_t* ins
+        cdef list vals = [None] * self.n_slots
+        # per slot: the register holds a value not yet in `vals`
+        cdef bytearray fresh_b = bytearray(self.n_slots + 1)
+        cdef unsigned char* fresh = fresh_b
+        cdef double* regs = self.regs
+        cdef double r
+        cdef dict overlay = None        # id(variable) -> (variable, new array): buffered assigns
+        cdef list prints = None
+        cdef cnp.ndarray a, b, v
+        cdef OpDef op
+        for s, value in self.constants.items():
+            vals[s] = value
+        for i, s in enumerate(self.inputs):
+            a = <cnp.ndarray>arrays[i]
+            vals[s] = a
+            if self.is_reg[s] or _scalar_float(a):
+                self._load(s, a)
+        for i in range(self.n_instrs):
+            ins = &self.instrs[i]
+            if ins.kind == K_SCALAR:
+                if ins.b < 0:
+                    if ins.f64:
+                        regs[ins.out] = unary64(ins.kernel, regs[ins.a])
+                    else:
+                        regs[ins.out] = unary32(ins.kernel, <float>regs[ins.a])
+                elif ins.f64:
+                    regs[ins.out] = binary64(ins.kernel, regs[ins.a], regs[ins.b])
+                else:
+                    regs[ins.out] = binary32(ins.kernel, <float>regs[ins.a], <float>regs[ins.b])
+                fresh[ins.out] = 1
+                continue
+            item = self.code[i]
+            if ins.kind == K_OP:
+                op = <OpDef>item[1]
+                ins_slots = item[2]
+                args = []
+                for s in ins_slots:
+                    if fresh[s]:
+                        vals[s] = self._materialise(s)
+                        fresh[s] = 0
+                    args.append(vals[s])
+                value = _forward(op, args, item[3])
+                s = item[4]
+                vals[s] = value
+                if self.is_reg[s] or (cnp.PyArray_CheckExact(value) and _scalar_float(value)):
+                    self._load(s, <cnp.ndarray>value)
+            elif ins.kind == K_READ:
+                ref = item[1]
+                var = variables[ref] if type(ref) is int else ref
+                value = None
+                if overlay is not None:
+                    pending = overlay.get(id(var))
+                    if pending is not None:
+                        value = pending[1]
+                if value is None:
+                    value = variable_value(var)
+                s = item[2]
+                vals[s] = value
+                if _scalar_float(<cnp.ndarray>value):
+                    self._load(s, <cnp.ndarray>value)
+            elif ins.kind == K_ASSIGN:
+                ref = item[1]
+                var = variables[ref] if type(ref) is int else ref
+                s = item[3]
+                if fresh[s]:
+                    vals[s] = self._materialise(s)
+                    fresh[s] = 0
+                if overlay is None:
+                    overlay = {}
+                pending = overlay.get(id(var))
+                v = variable_value(var) if pending is None else pending[1]
+                overlay[id(var)] = (var, _assigned(v, <cnp.ndarray>vals[s], item[2]))
+            elif ins.kind == K_GUARD:
+                s = item[1]
+                if fresh[s]:
+                    vals[s] = self._materialise(s)
+                    fresh[s] = 0
+                if not _same(<cnp.ndarray>vals[s], <cnp.ndarray>item[2]):
+                    return None
+            else:  # K_PRINT
+                for s in item[2]:
+                    if fresh[s]:
+                        vals[s] = self._materialise(s)
+                        fresh[s] = 0
+                if prints is None:
+                    prints = []
+                prints.append((item[1], [vals[s] for s in item[2]]))
+        if overlay is not None:
+            for var, value in overlay.values():
+                set_variable_value(var, value)
+        if prints is not None:
+            for printer, values in prints:
+                printer(values)
+        cdef list outs = []
+        for s in self.outputs:
+            if s < 0:
+                outs.append(None)
+                continue
+            if fresh[s]:
+                vals[s] = self._materialise(s)
+                fresh[s] = 0
+            outs.append(vals[s])
+        return outs
+
+
+cdef object _forward(OpDef op, list args, tuple attrs):
+    """The op's forward on arrays, through the small-array kernels as `apply` does."""
+    cdef cnp.ndarray first
+    cdef object value = None
+    cdef int t
+    if op.fused_forward >= 0 and args:
+        first = <cnp.ndarray>args[0]
+        if len(args) == 1:
+            t = cnp.PyArray_TYPE(first)
+            if cnp.PyArray_SIZE(first) <= SMALL_FORWARD and (
+                    t == cnp.NPY_FLOAT32 or t == cnp.NPY_FLOAT64):
+                value = run_forward(op.fused_forward, first)
+        elif len(args) == 2:
+            value = run_forward_binary(op.fused_forward, first, <cnp.ndarray>args[1])
+    if value is None:
+        if len(attrs) == 0:
+            attrs = op.defaults
+        try:
+            value = op.forward(*args, *attrs)
+        except ValueError as exc:
+            raise _errors.InvalidArgumentError(f"{exc} [Op:{op.name}]") from None
+    if not cnp.PyArray_CheckExact(value):
+        value = np.asarray(value)
+    if not cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>value):
+        value = np.ascontiguousarray(value)
+    cnp.PyArray_CLEARFLAGS(<cnp.ndarray>value, cnp.NPY_ARRAY_WRITEABLE)
+    return value
+
+
+cdef cnp.ndarray _assigned(cnp.ndarray current, cnp.ndarray value, int how):
+    cdef object result
+    if how == 0:
+        result = np.array(value, dtype=current.dtype, copy=True)
+    elif how == 1:
+        result = np.asarray(current + value, dtype=current.dtype)
+    else:
+        result = np.asarray(current - value, dtype=current.dtype)
+    if not cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray>result):
+        result = np.ascontiguousarray(result)
+    cnp.PyArray_CLEARFLAGS(<cnp.ndarray>result, cnp.NPY_ARRAY_WRITEABLE)
+    return <cnp.ndarray>result
+
+
+cdef bint _same(cnp.ndarray a, cnp.ndarray b):
+    if cnp.PyArray_NDIM(a) == 0 and cnp.PyArray_NDIM(b) == 0 and _scalar_float(a) \
+            and cnp.PyArray_TYPE(a) == cnp.PyArray_TYPE(b):
+        if cnp.PyArray_TYPE(a) == cnp.NPY_FLOAT64:
+            return (<double*>cnp.PyArray_DATA(a))[0] == (<double*>cnp.PyArray_DATA(b))[0]
+        return (<float*>cnp.PyArray_DATA(a))[0] == (<float*>cnp.PyArray_DATA(b))[0]
+    return a.dtype == b.dtype and bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
