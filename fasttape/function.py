@@ -34,6 +34,7 @@ from fasttape import _engine, errors, nest
 from fasttape import dtypes as _dtypes
 from fasttape._convert import convert_to_tensor
 from fasttape._engine import Tensor, Variable
+from fasttape.indexed_slices import IndexedSlices
 from fasttape._replay import ASSIGN, GUARD, OP, PRINT, READ, Program
 from fasttape.ops._registry import export
 from fasttape.tensor_shape import TensorShape
@@ -741,12 +742,17 @@ class Function:
                 if isinstance(x, (Tensor, Variable)):
                     slots.append(tracer.output_slot(x))
                     leaves.append(_engine.read(x) if isinstance(x, Variable) else x)
-                elif isinstance(x, (bool, int, float, str, bytes, np.generic, np.ndarray)):
+                elif isinstance(x, (bool, int, float, np.generic, np.ndarray, IndexedSlices)):
                     t = convert_to_tensor(x)
                     slots.append(tracer.output_slot(t))
                     leaves.append(t)
-                else:
+                elif x is None or isinstance(x, (str, bytes)):
                     leaves.append(x)
+                else:
+                    raise TypeError(
+                        f"fasttape.function `{self._name}` must return tensors, Python "
+                        f"numbers, strings or None (in any nest); found a value of type "
+                        f"{type(x).__name__}")
         except BaseException:
             tracer.undo()
             raise
