@@ -261,6 +261,8 @@ class _Tracer:
         self.var_ref = {}            # id(variable) -> int (argument) or the Variable
         self.restore = {}            # id(variable) -> (variable, array before the trace)
         self.created = []
+        self.array_slot = {}         # id(array) -> the first slot holding it
+        self.opaque = False          # an op's attributes cannot be replayed
         for i, v in enumerate(var_args):
             self.var_ref.setdefault(id(v.handle), i)
 
@@ -272,6 +274,7 @@ class _Tracer:
     def bind(self, tensor):
         s = self.new_slot(tensor._value)
         self.slot_of[id(tensor)] = s
+        self.array_slot.setdefault(id(tensor._value), s)
         self.keep.append(tensor)
         return s
 
@@ -293,7 +296,23 @@ class _Tracer:
     # engine callbacks
     def on_op(self, op, inputs, attrs, out):
         ins = tuple([self.slot(x) for x in inputs])
-        self.code.append((OP, op, ins, attrs, self.bind(out)))
+        binds = None
+        for i, a in enumerate(attrs):
+            if not _plain(a):
+                binds = self.bind_attr(i, a, binds)
+        self.code.append((OP, op, ins, attrs, self.bind(out), binds))
+
+    def bind_attr(self, i, a, binds):
+        """An attribute that is not a plain value: an array that is some traced tensor's
+        value reads that slot; a list (a cache the forward fills for the rule) is new
+        on every run; anything else makes the program opaque (never replayed)."""
+        binds = binds or ()
+        if isinstance(a, np.ndarray) and id(a) in self.array_slot:
+            return binds + ((i, 0, self.array_slot[id(a)]),)
+        if type(a) is list and all(isinstance(x, np.ndarray) for x in a):
+            return binds + ((i, 1, -1),)
+        self.opaque = True
+        return binds
 
     def on_read(self, v, snapshot):
         ref = self.var_ref.get(id(v))
@@ -359,6 +378,19 @@ class _Tracer:
     def undo(self):
         for v, value in self.restore.values():
             _engine.set_variable_value(v, value)
+
+
+_PLAIN = (int, float, bool, complex, str, bytes, type(None), np.generic, np.dtype,
+          _dtypes.DType, slice, type(Ellipsis))
+
+
+def _plain(a):
+    """A value an op attribute can hold in a program as it is."""
+    if isinstance(a, _PLAIN):
+        return True
+    if type(a) in (tuple, list, frozenset):
+        return all(_plain(x) for x in a) and (type(a) is not list or not a)
+    return False
 
 
 # --- calls: binding, the trace key, conversion ----------------------------------------
@@ -460,9 +492,10 @@ def _covers(general, key):
 
 class _Entry:
     """The programs of one exact trace key: the first trace and its guard variants."""
-    __slots__ = ("programs", "structure", "out_specs")
+    __slots__ = ("programs", "structure", "out_specs", "opaque")
 
     def __init__(self, structure, out_specs):
+        self.opaque = False
         self.programs = []
         self.structure = structure
         self.out_specs = out_specs
@@ -671,9 +704,10 @@ class Function:
     def _call(self, call):
         entry = self._entries.get(call.key)
         if entry is not None:
-            done, out = self._replay(entry, call)
-            if done:
-                return out
+            if not entry.opaque:
+                done, out = self._replay(entry, call)
+                if done:
+                    return out
             return self._trace(call, entry)
         return self._trace(call, None)
 
@@ -710,15 +744,17 @@ class Function:
             if tracer.created and first:
                 # TF traces again to check that no new variables appear; that trace's
                 # program (without the creation) is what later calls replay
-                _, program2, structure2, _ = self._run_traced(call, first="check", dry=True)
-                program, structure = program2, structure2
+                _, program, structure, tracer = self._run_traced(call, first="check",
+                                                                 dry=True)
                 self._tracing_count += 1
             entry = _Entry(structure, tracer.out_specs)
             self._entries[call.key] = entry
             if tf_key is not None:
                 self._tf_keys.append(tf_key)
                 self._tracing_count += 1
-        if len(entry.programs) <= MAX_VARIANTS:
+        if tracer.opaque:
+            entry.opaque = True           # every call runs the Python function
+        elif len(entry.programs) <= MAX_VARIANTS:
             entry.programs.append(program)
         self._traced_variables = True
         return out
@@ -810,7 +846,10 @@ class Function:
                     out_specs = [_merge_specs(a, b) for a, b in zip(out_specs,
                                                                     tracer2.out_specs)]
                 entry = _Entry(structure, out_specs)
-                entry.programs.append(program)
+                if tracer.opaque:
+                    entry.opaque = True
+                else:
+                    entry.programs.append(program)
                 self._entries[call.key] = entry
                 if tf_key is not None:
                     self._tf_keys.append(tf_key)
@@ -908,7 +947,13 @@ def _replay_eager(program, call):
     for item in program.code:
         kind = item[0]
         if kind == OP:
-            vals[item[4]] = _engine.apply(item[1], tuple([vals[s] for s in item[2]]), item[3])
+            attrs = item[3]
+            if item[5] is not None:
+                attrs = list(attrs)
+                for i, how, s in item[5]:
+                    attrs[i] = vals[s]._value if how == 0 else []
+                attrs = tuple(attrs)
+            vals[item[4]] = _engine.apply(item[1], tuple([vals[s] for s in item[2]]), attrs)
         elif kind == READ:
             ref = item[1]
             vals[item[2]] = _engine.read(variables[ref] if type(ref) is int else ref)

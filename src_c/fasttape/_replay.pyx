@@ -2,7 +2,9 @@
 #
 # A program is what a trace of one call kept: instructions in execution order, each
 # reading and writing slots (numbered buffers), plus the constants it captured. Kinds:
-#   OP      (op, input slots, attrs, output slot): one op's forward
+#   OP      (op, input slots, attrs, output slot, binds): one op's forward; binds is
+#           None or (attr index, how, slot) triples: how 0 takes the attribute from the
+#           slot's array, how 1 makes it a new empty list (a cache the forward fills)
 #   READ    (ref, slot): a variable's current value (ref: an int, the index among the
 #           call's variable arguments, or a captured Variable)
 #   ASSIGN  (ref, how, slot): assign (0), assign_add (1) or assign_sub (2)
@@ -211,7 +213,7 @@ cdef class Program:
             op = <OpDef>item[1]
             in_slots = item[2]
             out = <cnp.ndarray>example[item[4]]
-            if op.fused_forward < 0 or len(item[3]) or not _scalar_float(out):
+            if op.fused_forward < 0 or len(item[3]) or item[5] is not None or not _scalar_float(out):
                 continue
             n = len(in_slots)
             if n == 1 and op.fused_forward >= N_UNARY or n == 2 and op.fused_forward >= N_BINARY:
@@ -322,7 +324,16 @@ cdef class Program:
                         vals[s] = self._materialise(s)
                         fresh[s] = 0
                     args.append(vals[s])
-                value = _forward(op, args, item[3])
+                attrs = item[3]
+                if item[5] is not None:
+                    attrs = list(attrs)
+                    for k, how, s in item[5]:
+                        if how == 0 and fresh[s]:
+                            vals[s] = self._materialise(s)
+                            fresh[s] = 0
+                        attrs[k] = vals[s] if how == 0 else []
+                    attrs = tuple(attrs)
+                value = _forward(op, args, attrs)
                 s = item[4]
                 vals[s] = value
                 if self.is_reg[s] or (cnp.PyArray_CheckExact(value) and _scalar_float(value)):
