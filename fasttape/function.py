@@ -35,7 +35,7 @@ from fasttape import dtypes as _dtypes
 from fasttape._convert import convert_to_tensor
 from fasttape._engine import Tensor, Variable
 from fasttape.indexed_slices import IndexedSlices
-from fasttape._replay import ASSIGN, GUARD, OP, PRINT, READ, Program
+from fasttape._replay import ASSIGN, GUARD, OP, PRINT, READ, Program, Recorder
 from fasttape.ops._registry import export
 from fasttape.tensor_shape import TensorShape
 
@@ -243,85 +243,18 @@ def print_(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=Non
 
 # --- the tracer -----------------------------------------------------------------------
 
-class _Tracer:
-    """Builds one program while the Python function runs on real inputs."""
+class _Tracer(Recorder):
+    """Builds one program while the Python function runs on real inputs (the per-op
+    bookkeeping is Recorder's, in C)."""
 
     def __init__(self, function, var_args, first, dry, autograph):
+        super().__init__(var_args)
         self.function = function
         self.first = first           # variables may be created
         self.dry = dry               # no effect may last (assigns undone, no printing)
         self.autograph = autograph
-        self.code = []
-        self.n_slots = 0
-        self.slot_of = {}            # id(tensor) -> slot
-        self.keep = []               # what slot_of's ids refer to, kept alive
-        self.example = []            # per slot: its array while tracing
-        self.constants = {}
-        self.var_slot = {}           # id(variable) -> slot of its latest read
-        self.var_ref = {}            # id(variable) -> int (argument) or the Variable
         self.restore = {}            # id(variable) -> (variable, array before the trace)
         self.created = []
-        self.array_slot = {}         # id(array) -> the first slot holding it
-        self.opaque = False          # an op's attributes cannot be replayed
-        for i, v in enumerate(var_args):
-            self.var_ref.setdefault(id(v.handle), i)
-
-    def new_slot(self, array):
-        self.example.append(array)
-        self.n_slots += 1
-        return self.n_slots - 1
-
-    def bind(self, tensor):
-        s = self.new_slot(tensor._value)
-        self.slot_of[id(tensor)] = s
-        self.array_slot.setdefault(id(tensor._value), s)
-        self.keep.append(tensor)
-        return s
-
-    def slot(self, x):
-        if isinstance(x, Variable):
-            root = x.handle
-            s = self.var_slot.get(id(root))
-            return self.read(root) if s is None else s
-        s = self.slot_of.get(id(x))
-        if s is None:                      # made outside the program: a constant
-            s = self.bind(x)
-            self.constants[s] = x._value
-        return s
-
-    def read(self, v):
-        _engine.read(v)                   # reports on_read, which records the read
-        return self.var_slot[id(v)]
-
-    # engine callbacks
-    def on_op(self, op, inputs, attrs, out):
-        ins = tuple([self.slot(x) for x in inputs])
-        binds = None
-        for i, a in enumerate(attrs):
-            if not _plain(a):
-                binds = self.bind_attr(i, a, binds)
-        self.code.append((OP, op, ins, attrs, self.bind(out), binds))
-
-    def bind_attr(self, i, a, binds):
-        """An attribute that is not a plain value: an array that is some traced tensor's
-        value reads that slot; a list (a cache the forward fills for the rule) is new
-        on every run; anything else makes the program opaque (never replayed)."""
-        binds = binds or ()
-        if isinstance(a, np.ndarray) and id(a) in self.array_slot:
-            return binds + ((i, 0, self.array_slot[id(a)]),)
-        if type(a) is list and all(isinstance(x, np.ndarray) for x in a):
-            return binds + ((i, 1, -1),)
-        self.opaque = True
-        return binds
-
-    def on_read(self, v, snapshot):
-        ref = self.var_ref.get(id(v))
-        if ref is None:
-            ref = self.var_ref[id(v)] = v
-            self.keep.append(v)
-        s = self.bind(snapshot)
-        self.var_slot[id(v)] = s
-        self.code.append((READ, ref, s))
 
     def on_assign(self, v, how, new):
         s = self.slot(new)
@@ -378,19 +311,6 @@ class _Tracer:
     def undo(self):
         for v, value in self.restore.values():
             _engine.set_variable_value(v, value)
-
-
-_PLAIN = (int, float, bool, complex, str, bytes, type(None), np.generic, np.dtype,
-          _dtypes.DType, slice, type(Ellipsis))
-
-
-def _plain(a):
-    """A value an op attribute can hold in a program as it is."""
-    if isinstance(a, _PLAIN):
-        return True
-    if type(a) in (tuple, list, frozenset):
-        return all(_plain(x) for x in a) and (type(a) is not list or not a)
-    return False
 
 
 # --- calls: binding, the trace key, conversion ----------------------------------------

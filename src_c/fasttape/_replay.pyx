@@ -31,13 +31,17 @@ from libc.math cimport (
 )
 from libc.stdlib cimport free, malloc
 
-from fasttape._engine cimport OpDef
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
+
+from fasttape._engine cimport OpDef, Tensor, Variable
 from fasttape._kernels cimport SMALL_FORWARD, run_forward, run_forward_binary
 
 import numpy as np
 
+from fasttape import dtypes as _dtypes
 from fasttape import errors as _errors
-from fasttape._engine import set_variable_value, variable_value
+from fasttape._engine import read as read_variable, set_variable_value, variable_value
 
 cnp.import_array()
 
@@ -447,3 +451,117 @@ cdef bint _same(cnp.ndarray a, cnp.ndarray b):
             return (<double*>cnp.PyArray_DATA(a))[0] == (<double*>cnp.PyArray_DATA(b))[0]
         return (<float*>cnp.PyArray_DATA(a))[0] == (<float*>cnp.PyArray_DATA(b))[0]
     return a.dtype == b.dtype and bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+
+
+# --- recording: what a trace keeps, per op (the tracer's hot path) ----------------------
+
+cdef inline bint _plain(object a):
+    """A value an op attribute can hold in a program as it is."""
+    if a is None or type(a) is int or type(a) is float or type(a) is bool or type(a) is str:
+        return True
+    if type(a) is tuple or type(a) is frozenset:
+        for x in a:
+            if not _plain(x):
+                return False
+        return True
+    if type(a) is list:
+        return not a
+    return isinstance(a, PLAIN_TYPES)
+
+
+PLAIN_TYPES = (int, float, bool, complex, str, bytes, type(None), np.generic, np.dtype,
+               slice, type(Ellipsis))
+
+
+cdef class Recorder:
+    """The slots and instructions of one trace. fasttape.function's tracer extends it
+    with the rest of the engine's callbacks; `on_op` and `on_read` are here, in C,
+    because they run for every op and every variable read of a traced call."""
+    cdef public list code
+    cdef public Py_ssize_t n_slots
+    cdef public dict slot_of          # id(tensor) -> slot
+    cdef public list keep             # what slot_of's ids refer to, kept alive
+    cdef public list example          # per slot: its array while tracing
+    cdef public dict constants
+    cdef public dict var_slot         # id(variable) -> slot of its latest read
+    cdef public dict var_ref          # id(variable) -> int (argument) or the Variable
+    cdef public dict array_slot       # id(array) -> the first slot holding it
+    cdef public bint opaque           # an op's attributes cannot be replayed
+
+    def __init__(self, var_args=()):
+        self.code = []
+        self.n_slots = 0
+        self.slot_of = {}
+        self.keep = []
+        self.example = []
+        self.constants = {}
+        self.var_slot = {}
+        self.var_ref = {}
+        self.array_slot = {}
+        self.opaque = False
+        for i, v in enumerate(var_args):
+            self.var_ref.setdefault(id(v.handle), i)
+
+    cpdef Py_ssize_t bind(self, Tensor tensor):
+        cdef Py_ssize_t s = self.n_slots
+        self.n_slots += 1
+        self.example.append(tensor._value)
+        self.slot_of[id(tensor)] = s
+        key = id(tensor._value)
+        if key not in self.array_slot:
+            self.array_slot[key] = s
+        self.keep.append(tensor)
+        return s
+
+    cpdef Py_ssize_t slot(self, object x):
+        cdef object s = self.slot_of.get(id(x))
+        if s is not None:
+            return <Py_ssize_t>s
+        if isinstance(x, Variable):
+            root = x.handle
+            s = self.var_slot.get(id(root))
+            return self.read(root) if s is None else <Py_ssize_t>s
+        cdef Py_ssize_t k = self.bind(<Tensor?>x)     # made outside: a constant
+        self.constants[k] = (<Tensor>x)._value
+        return k
+
+    cpdef Py_ssize_t read(self, object v):
+        read_variable(v)                   # reports on_read, which records the read
+        return <Py_ssize_t>self.var_slot[id(v)]
+
+    def on_op(self, OpDef op, tuple inputs, tuple attrs, Tensor out):
+        cdef Py_ssize_t n = len(inputs), k
+        cdef tuple ins = PyTuple_New(n)
+        cdef object s
+        for k in range(n):
+            s = self.slot(inputs[k])
+            Py_INCREF(s)
+            PyTuple_SET_ITEM(ins, k, s)
+        binds = None
+        for k in range(len(attrs)):
+            if not _plain(attrs[k]):
+                binds = self.bind_attr(k, attrs[k], binds)
+        self.code.append((OP, op, ins, attrs, self.bind(out), binds))
+
+    cdef object bind_attr(self, Py_ssize_t i, object a, object binds):
+        """An attribute that is not a plain value: an array that is some traced tensor's
+        value reads that slot; a list (a cache the forward fills for the rule) is new
+        on every run; anything else makes the program opaque (never replayed)."""
+        binds = binds or ()
+        if isinstance(a, np.ndarray) and id(a) in self.array_slot:
+            return binds + ((i, 0, self.array_slot[id(a)]),)
+        if type(a) is list and all([isinstance(x, np.ndarray) for x in a]):
+            return binds + ((i, 1, -1),)
+        if isinstance(a, _dtypes.DType):
+            return binds
+        self.opaque = True
+        return binds
+
+    def on_read(self, Variable v, Tensor snapshot):
+        ref = self.var_ref.get(id(v))
+        if ref is None:
+            ref = self.var_ref[id(v)] = v
+            self.keep.append(v)
+        cdef Py_ssize_t s = self.bind(snapshot)
+        self.var_slot[id(v)] = s
+        self.code.append((READ, ref, s))
