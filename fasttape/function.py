@@ -330,13 +330,14 @@ def _key_of(value, call, path):
     """The trace-key part of one argument, collecting its tensors and variables."""
     kind = type(value)
     if kind is Tensor or isinstance(value, Tensor):
+        a = value._value
         call.tensors.append(value)
-        call.shapes.append(value._value.shape)
-        return ("T", value._value.dtype.str, value._value.shape)
+        call.shapes.append(a.shape)
+        return ("T", a.dtype, a.shape)
     if isinstance(value, Variable):
         call.variables.append(value)
         a = _engine.variable_value(value)
-        return ("V", a.dtype.str, a.shape)
+        return ("V", a.dtype, a.shape)
     if kind in (list, tuple) or (isinstance(value, tuple) and hasattr(value, "_fields")):
         return (kind, tuple(_key_of(v, call, path) for v in value))
     if kind is dict:
@@ -346,7 +347,8 @@ def _key_of(value, call, path):
         hash(value)
     except TypeError:
         raise TypeError(
-            f"fasttape.function: could not trace `{path}` of type {kind.__name__}: its "
+            f"fasttape.function: could not trace argument {path} of type {kind.__name__} "
+            f"({value!r}): its "
             "value is not hashable, so it cannot be part of the trace key. Pass "
             "tensors, numbers, strings, or lists/tuples/dicts of them.") from None
     return ("P", kind if kind in (str, bytes) else None, value)
@@ -468,6 +470,18 @@ class Function:
                     f"{len(params)} parameters: no spec for {missing}")
         return specs
 
+    @property
+    def _n_simple(self):
+        """How many positional arguments bind without inspect (only plain positional
+        parameters, no defaults), or -1."""
+        n = self.__dict__.get("_simple")
+        if n is None:
+            params = self._parameters() if self._signature is not None else []
+            ok = all(p.kind == p.POSITIONAL_OR_KEYWORD and p.default is p.empty
+                     for p in params)
+            n = self._simple = len(params) if ok and self._signature is not None else -1
+        return n
+
     def _parameters(self):
         params = list(self._signature.parameters.values())
         if self._bound_to is not None and params:
@@ -505,6 +519,7 @@ class Function:
         if bound is None:
             bound = Function.__new__(Function)
             bound.__dict__.update(self.__dict__)
+            bound.__dict__.pop("_simple", None)
             bound._bound_to = weakref.ref(instance)
             bound._instances = weakref.WeakKeyDictionary()
             bound._entries = {}
@@ -543,17 +558,15 @@ class Function:
         if self._input_signature is not None:
             call.args, call.key = self._bind_signature(args, kwargs)
         else:
-            if self._signature is not None:
+            if self._signature is not None and (kwargs or len(args) != self._n_simple):
                 bound = self._signature.bind(*self._self(), *args, **kwargs)
                 bound.apply_defaults()
                 args, kwargs = bound.args[len(self._self()):], bound.kwargs
             args = tuple(_to_tensors(a) for a in args)
             kwargs = {k: _to_tensors(v) for k, v in kwargs.items()}
             call.args = (args, kwargs)
-        names = [p.name for p in self._parameters()] if self._signature else []
         a, k = call.args
-        key_args = tuple(_key_of(v, call, names[i] if i < len(names) else f"args[{i}]")
-                         for i, v in enumerate(a))
+        key_args = tuple([_key_of(v, call, i) for i, v in enumerate(a)])
         key_kwargs = tuple((n, _key_of(k[n], call, n)) for n in sorted(k))
         if self._input_signature is None:
             call.key = (key_args, key_kwargs)
@@ -646,6 +659,10 @@ class Function:
         return False, None
 
     def _pack(self, structure, outs, eager):
+        if type(structure) is _Slot:
+            return outs[0] if eager else _engine.wrap(outs[0])
+        if type(structure) in (tuple, list) and all(type(x) is _Slot for x in structure):
+            return type(structure)(outs if eager else [_engine.wrap(x) for x in outs])
         it = iter(outs)
 
         def leaf(x):
@@ -847,7 +864,7 @@ def _spec_leaf_key(value, call):
     if isinstance(value, _SpecLeaf):
         s = value.spec
         dims = None if s.shape.rank is None else tuple(s.shape.as_list())
-        return ("T", np.dtype(s.dtype.as_numpy_dtype).str, dims)
+        return ("T", np.dtype(s.dtype.as_numpy_dtype), dims)
     if type(value) in (list, tuple):
         return (type(value), tuple(_spec_leaf_key(v, call) for v in value))
     if type(value) is dict:

@@ -351,7 +351,7 @@ cdef class Program:
                     if pending is not None:
                         value = pending[1]
                 if value is None:
-                    value = variable_value(var)
+                    value = (<Variable?>var)._root()._value
                 s = item[2]
                 vals[s] = value
                 if _scalar_float(<cnp.ndarray>value):
