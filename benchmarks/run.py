@@ -75,6 +75,7 @@ def main(argv=None) -> int:
     import harness
     import report
     import workloads  # noqa: F401 - registers the built-in workloads
+    import function_workloads  # noqa: F401 - their traced variants (fn_*)
     from frameworks import load_frameworks, machine_info
 
     t0 = time.perf_counter()

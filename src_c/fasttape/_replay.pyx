@@ -138,14 +138,28 @@ cdef inline double binary64(int k, double a, double b) noexcept nogil:
 ctypedef struct instr_t:
     int kind
     int kernel            # K_SCALAR: fused index; unary when b < 0
-    int a, b              # K_SCALAR: input slots
-    int out               # K_SCALAR: output slot
+    Py_ssize_t a, b       # K_SCALAR: register offsets of the inputs
+    Py_ssize_t sa, sb     # K_SCALAR: their strides (0: a 0-d operand broadcast)
+    Py_ssize_t out        # K_SCALAR: register offset of the output
+    Py_ssize_t n          # K_SCALAR: elements
+    int slot              # K_SCALAR: the output slot
     int f64               # K_SCALAR: computes in double
+
+
+# Arrays of at most this many elements may live in registers.
+cdef enum:
+    MAX_REGISTER = 64
 
 
 cdef inline bint _scalar_float(cnp.ndarray a) noexcept:
     cdef int t = cnp.PyArray_TYPE(a)
     return cnp.PyArray_NDIM(a) == 0 and (t == cnp.NPY_FLOAT32 or t == cnp.NPY_FLOAT64)
+
+
+cdef inline bint _small_float(cnp.ndarray a) noexcept:
+    cdef int t = cnp.PyArray_TYPE(a)
+    return (cnp.PyArray_SIZE(a) <= MAX_REGISTER and cnp.PyArray_IS_C_CONTIGUOUS(a)
+            and (t == cnp.NPY_FLOAT32 or t == cnp.NPY_FLOAT64))
 
 
 @cython.final
@@ -155,7 +169,8 @@ cdef class Program:
     Built from `code` (a list of instruction tuples as above), the constants
     (slot -> array), the input slots, the output slots and `example`, the value
     every slot had while tracing (only its dtype and shape are used here, to pick the
-    instructions that the register file can do).
+    instructions that the register file can do: elementwise ops with a fused kernel
+    over float arrays of at most MAX_REGISTER elements).
     """
     cdef readonly list code
     cdef readonly tuple inputs
@@ -167,15 +182,15 @@ cdef class Program:
     cdef instr_t* instrs
     cdef Py_ssize_t n_instrs
     cdef double* regs
-    cdef unsigned char* is_reg       # the slot lives in the register file
-    cdef unsigned char* reg_f64
-    cdef list templates              # per register slot: a 0-d array of its dtype
+    cdef Py_ssize_t* offset          # per slot: where its register starts, or -1
+    cdef unsigned char* needed       # per slot: a register instruction reads it
+    cdef list templates              # per register slot: an array of its dtype and shape
 
     def __cinit__(self):
         self.instrs = NULL
         self.regs = NULL
-        self.is_reg = NULL
-        self.reg_f64 = NULL
+        self.offset = NULL
+        self.needed = NULL
 
     def __init__(self, list code, dict constants, tuple inputs, tuple outputs, int n_slots,
                  list example):
@@ -186,21 +201,20 @@ cdef class Program:
         self.n_slots = n_slots
         self.n_instrs = len(code)
         self.instrs = <instr_t*>malloc(max(1, self.n_instrs) * sizeof(instr_t))
-        self.regs = <double*>malloc(max(1, n_slots) * sizeof(double))
-        self.is_reg = <unsigned char*>malloc(max(1, n_slots))
-        self.reg_f64 = <unsigned char*>malloc(max(1, n_slots))
-        if (self.instrs == NULL or self.regs == NULL or self.is_reg == NULL
-                or self.reg_f64 == NULL):
+        self.offset = <Py_ssize_t*>malloc(max(1, n_slots) * sizeof(Py_ssize_t))
+        self.needed = <unsigned char*>malloc(max(1, n_slots))
+        if self.instrs == NULL or self.offset == NULL or self.needed == NULL:
             raise MemoryError()
-        cdef Py_ssize_t i, s
+        cdef Py_ssize_t i, s, total = 0
         for s in range(n_slots):
-            self.is_reg[s] = 0
-            self.reg_f64[s] = 0
+            self.offset[s] = -1
+            self.needed[s] = 0
         self.templates = [None] * n_slots
         cdef instr_t* ins
         cdef OpDef op
         cdef cnp.ndarray out, x
         cdef bint effect = False
+        cdef Py_ssize_t n_out
         self.has_effects = False
         self.guard_after_effect = False
         for i in range(self.n_instrs):
@@ -217,54 +231,98 @@ cdef class Program:
             op = <OpDef>item[1]
             in_slots = item[2]
             out = <cnp.ndarray>example[item[4]]
-            if op.fused_forward < 0 or len(item[3]) or item[5] is not None or not _scalar_float(out):
+            if op.fused_forward < 0 or len(item[3]) or item[5] is not None \
+                    or not _small_float(out):
                 continue
             n = len(in_slots)
-            if n == 1 and op.fused_forward >= N_UNARY or n == 2 and op.fused_forward >= N_BINARY:
+            if n not in (1, 2) or (n == 1 and op.n_in != 1) \
+                    or (n == 1 and op.fused_forward >= N_UNARY) \
+                    or (n == 2 and op.fused_forward >= N_BINARY):
                 continue
-            if n not in (1, 2) or (n == 1 and op.n_in != 1):
-                continue
+            n_out = cnp.PyArray_SIZE(out)
             ok = True
+            strides = []
             for s in in_slots:
                 x = <cnp.ndarray>example[s]
-                if not _scalar_float(x) or cnp.PyArray_TYPE(x) != cnp.PyArray_TYPE(out):
+                if not _small_float(x) or cnp.PyArray_TYPE(x) != cnp.PyArray_TYPE(out):
+                    ok = False
+                elif (<object>x).shape == (<object>out).shape:
+                    strides.append(1)
+                elif cnp.PyArray_NDIM(x) == 0:
+                    strides.append(0)
+                else:
                     ok = False
             if not ok:
                 continue
             ins.kind = K_SCALAR
             ins.kernel = op.fused_forward
+            ins.n = n_out
+            ins.f64 = cnp.PyArray_TYPE(out) == cnp.NPY_FLOAT64
+            ins.slot = item[4]
+            ins.sa = strides[0]
+            ins.sb = strides[1] if n == 2 else 0
+            # offsets are filled below, once every register slot has one
             ins.a = in_slots[0]
             ins.b = in_slots[1] if n == 2 else -1
             ins.out = item[4]
-            ins.f64 = cnp.PyArray_TYPE(out) == cnp.NPY_FLOAT64
-            s = ins.out
-            self.is_reg[s] = 1
-            self.reg_f64[s] = ins.f64
-            self.templates[s] = out
+            for s in in_slots:
+                self.needed[s] = 1
+            self.needed[item[4]] = 1
+        for s in range(n_slots):
+            if self.needed[s]:
+                self.offset[s] = total
+                total += cnp.PyArray_SIZE(<cnp.ndarray>example[s])
+                self.templates[s] = example[s]
+        self.regs = <double*>malloc(max(1, total) * sizeof(double))
+        if self.regs == NULL:
+            raise MemoryError()
+        for i in range(self.n_instrs):
+            ins = &self.instrs[i]
+            if ins.kind == K_SCALAR:
+                ins.a = self.offset[ins.a]
+                ins.b = self.offset[ins.b] if ins.b >= 0 else -1
+                ins.out = self.offset[ins.out]
         # constants that register instructions read are loaded once
         for s, value in constants.items():
-            if _scalar_float(<cnp.ndarray>value):
+            if self.needed[s]:
                 self._load(s, <cnp.ndarray>value)
 
     def __dealloc__(self):
         free(self.instrs)
         free(self.regs)
-        free(self.is_reg)
-        free(self.reg_f64)
+        free(self.offset)
+        free(self.needed)
 
     cdef inline void _load(self, Py_ssize_t s, cnp.ndarray a) noexcept:
+        cdef Py_ssize_t i, n = cnp.PyArray_SIZE(a), o = self.offset[s]
+        cdef double* r = self.regs + o
+        cdef const double* d
+        cdef const float* f
         if cnp.PyArray_TYPE(a) == cnp.NPY_FLOAT64:
-            self.regs[s] = (<double*>cnp.PyArray_DATA(a))[0]
+            d = <const double*>cnp.PyArray_DATA(a)
+            for i in range(n):
+                r[i] = d[i]
         else:
-            self.regs[s] = (<float*>cnp.PyArray_DATA(a))[0]
+            f = <const float*>cnp.PyArray_DATA(a)
+            for i in range(n):
+                r[i] = f[i]
 
     cdef cnp.ndarray _materialise(self, Py_ssize_t s):
         cdef cnp.ndarray t = <cnp.ndarray>self.templates[s]
-        cdef cnp.ndarray a = cnp.PyArray_EMPTY(0, NULL, cnp.PyArray_TYPE(t), 0)
-        if self.reg_f64[s]:
-            (<double*>cnp.PyArray_DATA(a))[0] = self.regs[s]
+        cdef cnp.ndarray a = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(t), cnp.PyArray_DIMS(t),
+                                               cnp.PyArray_TYPE(t), 0)
+        cdef Py_ssize_t i, n = cnp.PyArray_SIZE(t)
+        cdef const double* r = self.regs + self.offset[s]
+        cdef double* d
+        cdef float* f
+        if cnp.PyArray_TYPE(t) == cnp.NPY_FLOAT64:
+            d = <double*>cnp.PyArray_DATA(a)
+            for i in range(n):
+                d[i] = r[i]
         else:
-            (<float*>cnp.PyArray_DATA(a))[0] = <float>self.regs[s]
+            f = <float*>cnp.PyArray_DATA(a)
+            for i in range(n):
+                f[i] = <float>r[i]
         cnp.PyArray_CLEARFLAGS(a, cnp.NPY_ARRAY_WRITEABLE)
         return a
 
@@ -277,6 +335,15 @@ cdef class Program:
         cdef Py_ssize_t i, n = 0
         for i in range(self.n_instrs):
             n += self.instrs[i].kind == K_SCALAR
+        return n
+
+    @property
+    def register_size(self):
+        """Doubles in the register file (reused by every run)."""
+        cdef Py_ssize_t s, n = 0
+        for s in range(self.n_slots):
+            if self.offset[s] >= 0:
+                n += cnp.PyArray_SIZE(<cnp.ndarray>self.templates[s])
         return n
 
     def run(self, list arrays, list variables):
@@ -302,21 +369,13 @@ cdef class Program:
         for i, s in enumerate(self.inputs):
             a = <cnp.ndarray>arrays[i]
             vals[s] = a
-            if self.is_reg[s] or _scalar_float(a):
+            if self.needed[s]:
                 self._load(s, a)
         for i in range(self.n_instrs):
             ins = &self.instrs[i]
             if ins.kind == K_SCALAR:
-                if ins.b < 0:
-                    if ins.f64:
-                        regs[ins.out] = unary64(ins.kernel, regs[ins.a])
-                    else:
-                        regs[ins.out] = unary32(ins.kernel, <float>regs[ins.a])
-                elif ins.f64:
-                    regs[ins.out] = binary64(ins.kernel, regs[ins.a], regs[ins.b])
-                else:
-                    regs[ins.out] = binary32(ins.kernel, <float>regs[ins.a], <float>regs[ins.b])
-                fresh[ins.out] = 1
+                _run_register(ins, regs)
+                fresh[ins.slot] = 1
                 continue
             item = self.code[i]
             if ins.kind == K_OP:
@@ -340,7 +399,7 @@ cdef class Program:
                 value = _forward(op, args, attrs)
                 s = item[4]
                 vals[s] = value
-                if self.is_reg[s] or (cnp.PyArray_CheckExact(value) and _scalar_float(value)):
+                if self.needed[s]:
                     self._load(s, <cnp.ndarray>value)
             elif ins.kind == K_READ:
                 ref = item[1]
@@ -354,7 +413,7 @@ cdef class Program:
                     value = (<Variable?>var)._root()._value
                 s = item[2]
                 vals[s] = value
-                if _scalar_float(<cnp.ndarray>value):
+                if self.needed[s]:
                     self._load(s, <cnp.ndarray>value)
             elif ins.kind == K_ASSIGN:
                 ref = item[1]
@@ -399,6 +458,29 @@ cdef class Program:
                 fresh[s] = 0
             outs.append(vals[s])
         return outs
+
+
+cdef inline void _run_register(instr_t* ins, double* regs) noexcept:
+    cdef Py_ssize_t i, n = ins.n, sa = ins.sa, sb = ins.sb
+    cdef double* o = regs + ins.out
+    cdef const double* a = regs + ins.a
+    cdef const double* b
+    cdef int k = ins.kernel
+    if ins.b < 0:
+        if ins.f64:
+            for i in range(n):
+                o[i] = unary64(k, a[i * sa])
+        else:
+            for i in range(n):
+                o[i] = unary32(k, <float>a[i * sa])
+        return
+    b = regs + ins.b
+    if ins.f64:
+        for i in range(n):
+            o[i] = binary64(k, a[i * sa], b[i * sb])
+    else:
+        for i in range(n):
+            o[i] = binary32(k, <float>a[i * sa], <float>b[i * sb])
 
 
 cdef object _forward(OpDef op, list args, tuple attrs):

@@ -158,8 +158,9 @@ def test_value_dependent_branch_gradients_follow_the_branch():
         check(tape.gradient(y, x), want)
 
 
+@pytest.mark.parametrize("shape", [(), (16,), (2, 3)])
 @pytest.mark.parametrize("dtype", [tf.float32, tf.float64])
-def test_scalar_register_path_matches_eager_bitwise(dtype):
+def test_register_path_matches_eager_bitwise(dtype, shape):
     def chain(x):
         y = x
         for _ in range(20):
@@ -174,8 +175,9 @@ def test_scalar_register_path_matches_eager_bitwise(dtype):
         return y, tape.gradient(y, x)
 
     traced = tf.function(grad_of)
+    rng = np.random.default_rng(0)
     for v in (0.3, -1.7, 2.5, 0.01):
-        x = tf.constant(v, dtype)
+        x = tf.constant(v + 0.1 * rng.standard_normal(shape), dtype)
         y1, g1 = traced(x)
         y2, g2 = grad_of(x)
         assert y1.numpy().tobytes() == y2.numpy().tobytes()
