@@ -81,7 +81,7 @@ class TensorSpec:
     >>> import fasttape as tf
     >>> spec = tf.TensorSpec([None, 3])
     >>> spec
-    TensorSpec(shape=(None, 3), dtype=tf.float32, name=None)
+    TensorSpec(shape=(None, 3), dtype=fasttape.float32, name=None)
     >>> spec.is_compatible_with(tf.zeros((2, 3)))
     True
     """
