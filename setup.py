@@ -36,6 +36,7 @@ EXTENSIONS = [
     Extension("fasttape._kernels", ["src_c/fasttape/_kernels.pyx"], **NUMPY),
     Extension("fasttape._engine", ["src_c/fasttape/_engine.pyx"], **NUMPY),
     Extension("fasttape._optim", ["src_c/fasttape/_optim.pyx"], **NUMPY),
+    Extension("fasttape._replay", ["src_c/fasttape/_replay.pyx"], **NUMPY),
 ]
 
 setup(ext_modules=cythonize(EXTENSIONS, include_path=["src_c"], compiler_directives=DIRECTIVES))

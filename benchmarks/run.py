@@ -76,6 +76,7 @@ def main(argv=None) -> int:
     import report
     import workloads  # noqa: F401 - registers the built-in workloads
     import workloads_forward  # noqa: F401 - forward mode and functional transforms
+    import function_workloads  # noqa: F401 - their traced variants (fn_*)
     from frameworks import load_frameworks, machine_info
 
     t0 = time.perf_counter()

@@ -40,6 +40,10 @@ for _name, _fn in _exports("dtypes").items():
     setattr(dtypes, _name, _fn)
 del _exports, _name, _fn
 from fasttape import autodiff  # noqa: E402,F401  (tf.autodiff: forward mode)
+from fasttape.function import (  # noqa: E402
+    TensorSpec, executing_eagerly, function, inside_function, print_ as print,  # noqa: A001
+)
+from fasttape import config  # noqa: E402,F401
 
 __version__ = "0.1.0"
 newaxis = None

@@ -323,3 +323,8 @@ class UnauthenticatedError(OpError):
 
     def __init__(self, node_def=None, op=None, message=None, *args):
         super().__init__(node_def, op, message, UNAUTHENTICATED)
+
+
+class OperatorNotAllowedInGraphError(TypeError):
+    """Raised when a traced function uses a tensor in a way its trace cannot express:
+    as a Python bool with autograph disabled."""

@@ -148,8 +148,8 @@ def is_tracked(x):
 
 
 def any_recording():
-    """True when some tape records in this thread."""
-    return _active_tapes() is not None
+    """True when some tape records in this thread (or a function trace is taken)."""
+    return _sweep_records()
 
 
 # --- op observers: what sees every op applied in a thread, beside the tapes ---------------
@@ -198,6 +198,58 @@ cdef void _notify(OpDef op, tuple inputs, tuple attrs, Tensor out) except *:
         return
     for observer in tuple(observers):      # an observer may pop itself
         observer(op, inputs, attrs, out)
+
+
+# --- function tracing: what tf.function's tracer sees besides ops -------------------------
+# Variable reads, creations and assigns and Tensor -> Python conversions are not ops; while
+# a tracer is pushed in this thread they are reported to it. One C counter keeps eager
+# code free of any cost while no tracer exists anywhere.
+
+cdef Py_ssize_t _n_tracing = 0         # tracers pushed, all threads together
+
+
+class _ThreadTracers(threading.local):
+    def __init__(self):
+        self.tracers = []             # innermost last
+
+
+_thread_tracers = _ThreadTracers()
+
+
+def push_tracer(tracer):
+    """Report to `tracer` (on_read, on_create, on_assign, on_value) until pop_tracer."""
+    global _n_tracing
+    _thread_tracers.tracers.append(tracer)
+    _n_tracing += 1
+
+
+def pop_tracer(tracer):
+    global _n_tracing
+    cdef list tracers = _thread_tracers.tracers
+    for i in range(len(tracers) - 1, -1, -1):
+        if tracers[i] is tracer:
+            del tracers[i]
+            _n_tracing -= 1
+            return True
+    return False
+
+
+cdef inline object _tracer():
+    """The innermost tracer of this thread, or None."""
+    if _n_tracing == 0:
+        return None
+    cdef list tracers = _thread_tracers.tracers
+    return tracers[len(tracers) - 1] if tracers else None   # (no wraparound here)
+
+
+def current_tracer():
+    return _tracer()
+
+
+cdef inline bint _sweep_records():
+    """Whether a reverse sweep must run as ops: a tape records, or a trace is taken (so the
+    backward computation lands in the traced program)."""
+    return _active_tapes() is not None or _tracer() is not None
 
 
 # --- ops ----------------------------------------------------------------------------------
@@ -447,12 +499,16 @@ cdef class _TensorLike:
     # numpy interop
     def numpy(self):
         """The value as a numpy array (a numpy scalar for 0-d tensors); a copy."""
+        if _n_tracing:
+            _on_value(self, "numpy")
         cdef cnp.ndarray a = self._array()
         if cnp.PyArray_NDIM(a) == 0:
             return a[()]
         return a.copy()
 
     def __array__(self, dtype=None, copy=None):
+        if _n_tracing:
+            _on_value(self, "array")
         cdef cnp.ndarray a = self._array()
         if copy:
             a = a.copy()
@@ -479,24 +535,34 @@ cdef class _TensorLike:
 
     # Python protocols
     def __float__(self):
+        if _n_tracing:
+            _on_value(self, "float")
         return float(self._array())
 
     def __int__(self):
+        if _n_tracing:
+            _on_value(self, "int")
         return int(self._array())
 
     def __index__(self):
+        if _n_tracing:
+            _on_value(self, "index")
         cdef cnp.ndarray a = self._array()
         if cnp.PyArray_NDIM(a) != 0 or not np.issubdtype(a.dtype, np.integer):
             raise TypeError("Only integer scalar tensors can be converted to an index")
         return operator.index(a[()])
 
     def __bool__(self):
+        if _n_tracing:
+            _on_value(self, "bool")
         cdef cnp.ndarray a = self._array()
         if cnp.PyArray_SIZE(a) == 0:
             return False          # TF: an empty tensor is falsy (numpy raises)
         return bool(a)
 
     def __format__(self, spec):
+        if _n_tracing:
+            _on_value(self, "format")
         return format(self._array(), spec)
 
     def __iter__(self):
@@ -736,6 +802,8 @@ cdef class Variable(_TensorLike):
         self._name = name + ":0"
         self._snapshot = None
         self._target = None
+        if _n_tracing and _tracer() is not None:
+            _tracer().on_create(self)
 
     cdef Variable _root(self):
         return self._target if self._target is not None else self
@@ -752,6 +820,8 @@ cdef class Variable(_TensorLike):
                 (<_Tape>tape).on_variable_read(v)
         if v._snapshot is None:
             v._snapshot = make_tensor(v._value, v._id)
+        if _n_tracing:
+            _on_read(v)
         return v._snapshot
 
     @property
@@ -804,6 +874,8 @@ cdef class Variable(_TensorLike):
             result = v._value + new._value
         else:
             result = v._value - new._value
+        if _n_tracing:
+            _on_assign(v, how, new)
         # a new array, never a write into the old one: tapes may have saved it
         v._value = _freeze(np.array(result, dtype=v._value.dtype, copy=True if how == 0 else None))
         v._snapshot = None
@@ -867,6 +939,37 @@ cdef class _UnreadVariable(Variable):
 
     def _repr_name(self):
         return "UnreadVariable"
+
+
+cdef void _on_value(_TensorLike x, str kind) except *:
+    tracer = _tracer()
+    if tracer is not None:
+        tracer.on_value(x, kind)
+
+
+cdef void _on_read(Variable v) except *:
+    tracer = _tracer()
+    if tracer is not None:
+        tracer.on_read(v, v._snapshot)
+
+
+cdef void _on_assign(Variable v, int how, Tensor new) except *:
+    tracer = _tracer()
+    if tracer is not None:
+        tracer.on_assign(v, how, new)
+
+
+def set_variable_value(Variable v, cnp.ndarray value):
+    """Replace a variable's array with `value` (same shape and dtype, never written
+    later): how a replayed function applies an assign."""
+    v = v._root()
+    v._value = _freeze(value)
+    v._snapshot = None
+
+
+def variable_value(Variable v):
+    """A variable's current array, without reporting a read."""
+    return v._root()._value
 
 
 def is_floating(_TensorLike x):
@@ -1146,7 +1249,7 @@ cdef class _Tape:
         """
         if len(seeds) != len(targets):
             raise ValueError(f"{len(seeds)} seeds for {len(targets)} targets")
-        cdef bint recorded = _active_tapes() is not None
+        cdef bint recorded = _sweep_records()
         cdef list read = [_as_tensor(t, "target") for t in targets]
         cdef list ids = [_source_key(x) for x in sources]
         cdef Py_ssize_t k
@@ -1189,7 +1292,7 @@ cdef class _Tape:
         """
         if len(seeds) != len(targets):
             raise ValueError(f"{len(seeds)} seeds for {len(targets)} targets")
-        cdef bint recorded = _active_tapes() is not None
+        cdef bint recorded = _sweep_records()
         if batched and recorded:
             raise ValueError("a batched sweep runs in first-order mode only")
         # The snapshot: nodes [0, n) and edges [0, n_edges). Nodes recorded meanwhile
