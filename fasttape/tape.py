@@ -12,7 +12,7 @@ import logging
 
 import numpy as np
 
-from fasttape import _engine, errors, nest
+from fasttape import _engine, _memory, errors, nest
 from fasttape._convert import convert_to_tensor
 from fasttape._engine import Tensor, _TensorLike
 
@@ -105,17 +105,20 @@ class GradientTape:
             self._tape = _engine._Tape(self._watch_accessed_variables)
         _engine.push_tape(self._tape)
         self._recording = True
+        _memory.enter()
         return self
 
     def __exit__(self, exc_type, exc, tb):
         if self._recording:
             _engine.pop_tape(self._tape)
             self._recording = False
+        _memory.exit()
 
     def __del__(self):
         # a tape dropped inside its block must not stay on the thread's stack
         if getattr(self, "_recording", False):
             _engine.pop_tape(self._tape)
+            _memory.exit()
 
     def watch(self, tensor):
         """Track `tensor` (a Tensor, Variable or a nest of them) from now on.
@@ -224,7 +227,12 @@ class GradientTape:
             else:
                 seeds = _seeds(flat_targets, _align_weights(target, output_gradients,
                                                             len(flat_targets)))
-            grads = self._tape.gradients(flat_targets, seeds, flat_sources, self._persistent)
+            _memory.enter()
+            try:
+                grads = self._tape.gradients(flat_targets, seeds, flat_sources,
+                                             self._persistent)
+            finally:
+                _memory.exit()
         finally:
             self._end_use()
         if unconnected is UnconnectedGradients.ZERO:
