@@ -9,6 +9,7 @@ Node storage and the reverse sweep are the engine's.
 import contextlib
 import enum
 import logging
+from typing import Any, overload
 
 import numpy as np
 
@@ -97,7 +98,7 @@ class GradientTape:
 
     # --- recording -----------------------------------------------------------------
 
-    def __enter__(self):
+    def __enter__(self) -> "GradientTape":
         if self._recording:
             raise ValueError("Tape is still recording, This can happen if you try to "
                              "re-enter an already-active tape.")
@@ -186,6 +187,22 @@ class GradientTape:
         if not self._persistent:
             self._used = True
             self._tape.release()
+
+    # For type checkers: a result per source, in the sources' structure (None, for an
+    # unconnected source, is left out of the types as TF users do not test for it).
+    @overload
+    def gradient(self, target: Any, sources: Tensor, output_gradients: Any = ...,
+                 unconnected_gradients: Any = ...) -> Tensor: ...
+    @overload
+    def gradient(self, target: Any, sources: list[Tensor] | tuple[Tensor, ...],
+                 output_gradients: Any = ..., unconnected_gradients: Any = ...
+                 ) -> list[Tensor]: ...
+    @overload
+    def gradient(self, target: Any, sources: dict[str, Tensor], output_gradients: Any = ...,
+                 unconnected_gradients: Any = ...) -> dict[str, Tensor]: ...
+    @overload
+    def gradient(self, target: Any, sources: Any, output_gradients: Any = ...,
+                 unconnected_gradients: Any = ...) -> Any: ...
 
     def gradient(self, target, sources, output_gradients=None,
                  unconnected_gradients=UnconnectedGradients.NONE):
