@@ -77,7 +77,7 @@ def test_mypy_rejects_wrong_code(tmp_path):
     assert run.returncode == 1
     assert 'Incompatible types in assignment (expression has type "Tensor"' in run.stdout
     assert 'has no attribute "no_such_op"' in run.stdout
-    assert 'argument "name" to "relu" has incompatible type "int"' in run.stdout
+    assert 'Argument "name" to "relu" has incompatible type "int"' in run.stdout
 
 
 def test_typed_usage_runs():
