@@ -212,6 +212,10 @@ def machine_info(fw: Frameworks, repo_root: str | None) -> list[tuple[str, str]]
     elif fw.fasttape is not None:
         version = getattr(fw.fasttape, "__version__", "?")
         where = getattr(fw.fasttape, "__file__", "?")
+        if repo_root and where.startswith(os.path.abspath(repo_root) + os.sep):
+            where = os.path.relpath(where, repo_root)      # no machine paths in reports
+        else:
+            where = "site-packages" if "site-packages" in where else os.path.basename(where)
         commit = _git_describe(repo_root)
         rows.append(("fasttape", f"{version} from {where}, repo commit {commit}"))
     else:

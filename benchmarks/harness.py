@@ -56,7 +56,7 @@ class Impl:
 
 @dataclass
 class Bar:
-    """A performance bar from an issue, evaluated on the medians.
+    """A performance target, evaluated on the medians.
 
     kind "faster": fasttape must be at least ``factor`` times faster than ``peer``
     (an impl name; "*" means every peer that was measured).

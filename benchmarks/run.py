@@ -18,12 +18,13 @@ import faulthandler
 import os
 import shlex
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(HERE)
 DEFAULT_OUTPUT = os.path.join(HERE, "RESULTS.md")
-STANDIN_OUTPUT = "/tmp/fasttape-bench-standin-RESULTS.md"
+STANDIN_OUTPUT = os.path.join(tempfile.gettempdir(), "fasttape-bench-standin-RESULTS.md")
 
 
 def parse_args(argv=None):
@@ -121,7 +122,9 @@ def main(argv=None) -> int:
         print(f"fasttape: error {fw.fasttape_error} (its column will be reported as an "
               "error; the other frameworks are still timed)")
 
-    command = f"cd {shlex.quote(os.getcwd())} && {shlex.join(sys.orig_argv)}"
+    # the command as a user reruns it: from the repository root, with their `python`
+    script = os.path.relpath(os.path.abspath(sys.argv[0]), REPO_ROOT)
+    command = shlex.join(["python", script, *sys.argv[1:]])
     results = []
     for w in chosen:
         print(f"\n== {w.name}: {w.title}", flush=True)

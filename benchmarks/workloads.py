@@ -1,4 +1,4 @@
-"""The built-in workloads (from the performance issues).
+"""The built-in workloads and their performance targets.
 
 Each workload is written three ways, side by side:
 
@@ -78,7 +78,7 @@ def standard_impls(
 
 
 # ---------------------------------------------------------------------------
-# 1. seed_tutorial: every GradientTape cell of shared/seed, values returned
+# 1. seed_tutorial: every GradientTape cell of the seed tutorial, values returned
 # ---------------------------------------------------------------------------
 
 
@@ -246,7 +246,7 @@ register(Workload(
     name="seed_tutorial",
     title="Seed tutorial, all GradientTape cells",
     description=(
-        "One full pass of the tape code of shared/seed (simple, persistent, "
+        "One full pass of the tape code of the seed tutorial (simple, persistent, "
         "watch_accessed_variables=False, watch of a variable and of a constant, "
         "several sources, nested second order, vectors), values returned instead of "
         "printed. Each call creates its Variables, as the tutorial does."

@@ -1,4 +1,4 @@
-# The seed tutorial (../shared/seed/): TensorFlow's GradientTape basics, unchanged
+# The seed tutorial (tests/data/seed_tutorial_notebook.txt): TensorFlow's GradientTape basics, unchanged
 # except for the import line. Comments translated from the original Chinese notebook.
 import fasttape as tf
 import numpy as np

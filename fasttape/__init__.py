@@ -8,7 +8,17 @@
     print(tape.gradient(y, x))      # fasttape.Tensor(6.0, shape=(), dtype=float32)
 """
 
-from fasttape import _memory, dtypes, errors, nest  # noqa: F401 (allocator tuning)
+import importlib.util as _util
+
+if _util.find_spec("fasttape._engine") is None:
+    raise ImportError(
+        "fasttape's compiled modules are not built here "
+        f"({__path__[0]}): run `pip install -e .` in this checkout, or import fasttape "
+        "from outside the checkout to use the installed copy")
+del _util
+
+from fasttape import dtypes, errors, nest
+from fasttape._config import show_config
 from fasttape._convert import constant, convert_to_tensor, is_tensor
 from fasttape._engine import Tensor, Variable
 from fasttape.dtypes import (

@@ -190,7 +190,8 @@ def _pack(value, dtype):
     return convert_to_tensor(value, dtype=dtype)
 
 
-def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None, preferred_dtype=None):
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None,
+                      preferred_dtype=None) -> Tensor:
     """Convert `value` to a Tensor.
 
     Args:
@@ -256,7 +257,7 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None, preferred_d
     return _engine.wrap(_cast_python(value, dtype))
 
 
-def constant(value, dtype=None, shape=None, name="Const"):
+def constant(value, dtype=None, shape=None, name="Const") -> Tensor:
     """A constant Tensor from a Python or numpy value.
 
     Args:
@@ -297,7 +298,7 @@ def constant(value, dtype=None, shape=None, name="Const"):
     return _engine.wrap(arr.reshape(shape))
 
 
-def is_tensor(x):
+def is_tensor(x) -> bool:
     """True for Tensors and Variables (TF's `tf.is_tensor`)."""
     return isinstance(x, (_TensorLike,)) or hasattr(x, "_as_dense_tensor")
 

@@ -1,37 +1,82 @@
-"""Keep freed array memory in the process (glibc), so large arrays stop page-faulting.
+"""Reuse of large array buffers while tapes are active, and only then.
 
-A tape keeps its saved arrays until the reverse sweep, so every gradient on large
-arrays allocates a fresh set of buffers. With glibc's defaults those come from mmap
-(or a heap top that was just trimmed) and every first write to each page is a page
-fault: on 1M-element float32 arrays that is most of the cost of a gradient. Raising
-the mmap and trim thresholds lets freed buffers be reused without returning them to the
-kernel. The cost: the process keeps up to its peak heap until exit, as with
-caching allocators. Set FASTTAPE_MALLOC_TUNING=0 to leave the allocator alone.
+A tape keeps its saved arrays until the sweep, so every gradient on large arrays
+allocates a fresh set of buffers; fresh buffers come from new pages, and every first
+write to each page faults. While a GradientTape records or differentiates on a thread,
+numpy allocates that thread's arrays through fasttape's pool (fasttape._pool): large
+buffers freed by one step are handed to the next. The process's malloc settings are
+left alone and arrays made outside tapes never touch the pool.
+
+The pool is bounded (FASTTAPE_POOL_MB, default 256; 0 turns it off), drops blocks not
+reused for two steps, and gives everything back after IDLE_SECONDS without tape activity.
 """
 
-import ctypes
-import ctypes.util
 import os
-import sys
+import threading
+import time
 
-M_TRIM_THRESHOLD = -1
-M_MMAP_THRESHOLD = -3
-MMAP_THRESHOLD = 64 << 20        # arrays up to 64 MiB come from the reusable heap
-TRIM_THRESHOLD = 512 << 20       # give memory back only beyond 512 MiB of free heap
+from fasttape import _pool
 
+IDLE_SECONDS = 2.0
+LIMIT_MB = int(os.environ.get("FASTTAPE_POOL_MB", "256"))
+_pool.set_limit(max(LIMIT_MB, 0) << 20)
+ENABLED = LIMIT_MB > 0
 
-def tune_allocator():
-    """Apply the thresholds on Linux/glibc; returns True when they were set."""
-    if os.environ.get("FASTTAPE_MALLOC_TUNING", "1") == "0" or not sys.platform.startswith(
-            "linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):      # not glibc (musl has no mallopt)
-        return False
-    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
-        mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+_local = threading.local()
+_last_active = time.monotonic()
+_reaper = None
+_wake = threading.Event()
 
 
-ALLOCATOR_TUNED = tune_allocator()
+def enter():
+    """A tape region starts on this thread (they nest)."""
+    depth = getattr(_local, "depth", 0)
+    _local.depth = depth + 1
+    if depth == 0 and ENABLED:
+        _pool.new_step()
+        _pool.release(2)
+        _local.previous = _pool.set_handler(_pool.HANDLER)
+
+
+def exit():
+    """The matching end of enter()."""
+    global _last_active
+    depth = getattr(_local, "depth", 0) - 1
+    if depth < 0:               # a tape collected on another thread than its own
+        return
+    _local.depth = depth
+    if depth == 0 and ENABLED:
+        _pool.set_handler(_local.previous)
+        _local.previous = None
+        _last_active = time.monotonic()
+        if _reaper is None:
+            _start_reaper()
+        _wake.set()
+
+
+def release():
+    """Give every cached buffer back to malloc now; returns how many were freed."""
+    return _pool.release(0)
+
+
+def stats():
+    """The pool's counters: cached_bytes, blocks, limit, hits, misses."""
+    return _pool.stats()
+
+
+def _reap():
+    while True:
+        _wake.wait()
+        _wake.clear()
+        while _pool.stats()["blocks"]:
+            idle = time.monotonic() - _last_active
+            if idle >= IDLE_SECONDS:
+                _pool.release(0)
+                break
+            time.sleep(IDLE_SECONDS - idle)
+
+
+def _start_reaper():
+    global _reaper
+    _reaper = threading.Thread(target=_reap, name="fasttape-pool-reaper", daemon=True)
+    _reaper.start()

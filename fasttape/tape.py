@@ -9,10 +9,11 @@ Node storage and the reverse sweep are the engine's.
 import contextlib
 import enum
 import logging
+from typing import Any, overload
 
 import numpy as np
 
-from fasttape import _engine, errors, nest
+from fasttape import _engine, _memory, errors, nest
 from fasttape._convert import convert_to_tensor
 from fasttape._engine import Tensor, _TensorLike
 from fasttape.indexed_slices import IndexedSlices
@@ -98,7 +99,7 @@ class GradientTape:
 
     # --- recording -----------------------------------------------------------------
 
-    def __enter__(self):
+    def __enter__(self) -> "GradientTape":
         if self._recording:
             raise ValueError("Tape is still recording, This can happen if you try to "
                              "re-enter an already-active tape.")
@@ -106,17 +107,20 @@ class GradientTape:
             self._tape = _engine._Tape(self._watch_accessed_variables)
         _engine.push_tape(self._tape)
         self._recording = True
+        _memory.enter()
         return self
 
     def __exit__(self, exc_type, exc, tb):
         if self._recording:
             _engine.pop_tape(self._tape)
             self._recording = False
+        _memory.exit()
 
     def __del__(self):
         # a tape dropped inside its block must not stay on the thread's stack
         if getattr(self, "_recording", False):
             _engine.pop_tape(self._tape)
+            _memory.exit()
 
     def watch(self, tensor):
         """Track `tensor` (a Tensor, Variable or a nest of them) from now on.
@@ -190,6 +194,22 @@ class GradientTape:
         if not self._persistent:
             self._tape.release()
 
+    # For type checkers: a result per source, in the sources' structure (None, for an
+    # unconnected source, is left out of the types as TF users do not test for it).
+    @overload
+    def gradient(self, target: Any, sources: Tensor, output_gradients: Any = ...,
+                 unconnected_gradients: Any = ...) -> Tensor: ...
+    @overload
+    def gradient(self, target: Any, sources: list[Tensor] | tuple[Tensor, ...],
+                 output_gradients: Any = ..., unconnected_gradients: Any = ...
+                 ) -> list[Tensor]: ...
+    @overload
+    def gradient(self, target: Any, sources: dict[str, Tensor], output_gradients: Any = ...,
+                 unconnected_gradients: Any = ...) -> dict[str, Tensor]: ...
+    @overload
+    def gradient(self, target: Any, sources: Any, output_gradients: Any = ...,
+                 unconnected_gradients: Any = ...) -> Any: ...
+
     def gradient(self, target, sources, output_gradients=None,
                  unconnected_gradients=UnconnectedGradients.NONE):
         """The gradient of the sum of all elements of `target` w.r.t. each source.
@@ -231,7 +251,12 @@ class GradientTape:
             else:
                 seeds = _seeds(flat_targets, _align_weights(target, output_gradients,
                                                             len(flat_targets)))
-            grads = self._tape.gradients(flat_targets, seeds, flat_sources, self._persistent)
+            _memory.enter()
+            try:
+                grads = self._tape.gradients(flat_targets, seeds, flat_sources,
+                                             self._persistent)
+            finally:
+                _memory.exit()
         finally:
             self._end_use()
         if unconnected is UnconnectedGradients.ZERO:

@@ -1,6 +1,6 @@
 """The seed tutorial runs unchanged and prints what TensorFlow printed.
 
-The notebook text (shared/seed/000_*.txt, beside the repository) holds TensorFlow's
+The notebook text (tests/data/seed_tutorial_notebook.txt) holds TensorFlow's
 code cells and their printed outputs. examples/seed_tutorial.py is that code with
 `import fasttape as tf` and translated comments. These tests parse the notebook,
 check that the example is the same program, run it, and compare its output line by
@@ -9,6 +9,7 @@ line with the notebook's, `tf.` becoming `fasttape.`.
 
 import ast
 import io
+import os
 import re
 import subprocess
 import sys
@@ -19,14 +20,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "seed_tutorial.py"
-NOTEBOOKS = sorted((ROOT.parent / "shared" / "seed").glob("000_*.txt"))
+NOTEBOOK = ROOT / "tests" / "data" / "seed_tutorial_notebook.txt"
 
 # What the tutorial prints: tensors (str), containers of tensors (reprs), None.
 OUTPUT_LINE = re.compile(r"^(None|tf\.Tensor\(.*\)|\[+<tf\.Tensor: .*>\]+)$")
 CELL_START = re.compile(r"^In \[\d*\]:\s*$")
-
-pytestmark = pytest.mark.skipif(not NOTEBOOKS, reason="shared/seed is not beside the repo")
-
 
 def parse_notebook(text):
     """(code, outputs): the code cells joined, and every printed line in order.
@@ -71,7 +69,7 @@ def without_comments(source):
 
 @pytest.fixture(scope="module")
 def notebook():
-    return parse_notebook(NOTEBOOKS[0].read_text(encoding="utf-8"))
+    return parse_notebook(NOTEBOOK.read_text(encoding="utf-8"))
 
 
 def test_notebook_parses_into_code_and_outputs(notebook):
@@ -91,7 +89,10 @@ def test_example_is_the_notebook_program(notebook):
 def test_example_prints_the_notebook_outputs(notebook):
     _, outputs = notebook
     expected = [re.sub(r"\btf\.", "fasttape.", line) for line in outputs]
+    # the checkout first on the path, as for the suite itself (installed or not)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
     run = subprocess.run([sys.executable, str(EXAMPLE)], capture_output=True, text=True,
-                         cwd=ROOT, timeout=120)
+                         cwd=ROOT, timeout=120, env=env)
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == expected

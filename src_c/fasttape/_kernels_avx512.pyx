@@ -1,0 +1,4 @@
+# The fused kernels compiled for AVX-512 (F, DQ, VL, BW); setup.py sets the flags.
+# _kernels imports this module only on a CPU that has the instructions.
+
+include "_kernel_loops.pxi"
