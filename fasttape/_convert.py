@@ -279,7 +279,7 @@ def constant(value, dtype=None, shape=None, name="Const") -> Tensor:
         tensor = _engine.read(value)
         if dtype is not None and tensor.dtype != dtypes.as_dtype(dtype):
             tensor = _engine.wrap(tensor.numpy().astype(dtypes.as_dtype(dtype).as_numpy_dtype))
-    elif isinstance(value, (list, tuple)) and _contains_tensor(value):
+    elif isinstance(value, (list, tuple)) and _has_tensor(value):
         # TF builds a constant from Python data only; packing tensors is tf.stack's job
         raise ValueError("tf.constant cannot take a list or tuple that holds Tensors or "
                          "Variables; use tf.stack or tf.convert_to_tensor to pack them")

@@ -53,9 +53,11 @@ def _check_like(structure, value, expected_dtypes, fn_name, against):
     flat = [convert_to_tensor(v) for v in nest.flatten(value)]
     for v, want in zip(flat, expected_dtypes):
         if v.dtype != want:
+            # TF's words (its TensorArray refuses the write), then which result it was
             raise errors.InvalidArgumentError(
-                f"{fn_name}: `fn` returned a {v.dtype.name} tensor where {against} has "
-                f"dtype {want.name}")
+                f"TensorArray dtype is {want.name} but Op is trying to write dtype "
+                f"{v.dtype.name}: {fn_name}'s `fn` returned {v.dtype.name} where {against} "
+                f"has {want.name}")
     return flat
 
 
@@ -106,7 +108,10 @@ def _accumulate(fn, elems, initializer, reverse, name, keep_all):
     outputs = [None] * n
     if initializer is None:
         if n == 0:
-            raise ValueError(f"{name}: `elems` is empty and no initializer was given")
+            # TF reads element 0 as the initializer, and that read fails
+            raise errors.OutOfRangeError(
+                f"Tried to read from index 0 but array size is: 0 ({name}: `elems` is empty "
+                f"and no initializer was given)")
         acc = rows[order[0]]
         outputs[order[0]] = acc
         order = order[1:]

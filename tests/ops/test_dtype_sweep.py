@@ -43,8 +43,11 @@ def test_gradient_in_each_float_dtype(case, dtype):
     _, want = _grads(case, xs, np.float64, u)
     try:
         case.fn(*[tf.constant(x.astype(dtype)) for x in xs])
-    except tf.errors.InvalidArgumentError as exc:
-        if "float64 tensor" not in str(exc):
+    except (tf.errors.InvalidArgumentError, ValueError) as exc:
+        if "of half is not in the list of allowed values" in str(exc):
+            assert dtype == np.float16      # TF's kernel has no half variant (NextAfter)
+            pytest.skip("no float16 kernel, as in TF")
+        if "float64 tensor" not in str(exc) and "with dtype float64" not in str(exc):
             raise
         pytest.skip("the case mixes in float64 constants")
     except tf.errors.NotFoundError:

@@ -21,7 +21,7 @@ def test_map_fn():
         tf.map_fn(lambda x: tf.cast(x, tf.int32), tf.constant(E))
     with pytest.raises(ValueError, match="same nested structure"):
         tf.map_fn(lambda x: {"a": x}, tf.constant(E))
-    with pytest.raises(ValueError, match="same size in the first dimension"):
+    with pytest.raises(ValueError, match="not compatible"):
         tf.map_fn(lambda x: x, (tf.constant(E), tf.constant([1.0])))
 
 
