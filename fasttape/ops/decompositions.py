@@ -224,6 +224,36 @@ def eigh_tridiagonal(alpha, beta, eigvals_only=True, select="a", select_range=No
     return e if eigvals_only else (e, v)
 
 
+@defop(public=False)
+def _eig(a):
+    e, v = np.linalg.eig(a)
+    dtype = np.complex128 if a.dtype in (np.float64, np.complex128) else np.complex64
+    return _pack(a.shape[:-2], e.astype(dtype), v.astype(dtype))
+
+
+@export("linalg")
+def eig(tensor, name=None):
+    """Eigenvalues and eigenvectors of general square matrices, complex (complex64 for
+    float32 input, complex128 for float64): e, v with tensor v = v diag(e).
+
+    Not differentiable (a gradient raises LookupError): fasttape records no complex
+    gradients. Eigenvectors are normalised to unit length; their phase may differ
+    from TF's."""
+    x = _matrix(tensor, "Eig")
+    _check_square(x, "Eig")
+    _no_half_kernel(x, "Eig")
+    n = x.shape[-1]
+    packed = _engine.apply(_eig.op, (x,), ())
+    e, v = _unpack(packed, tuple(x.shape[:-2]), (n,), (n, n))
+    return e, v
+
+
+@export("linalg")
+def eigvals(tensor, name=None):
+    """The eigenvalues of general square matrices (complex; see eig)."""
+    return eig(tensor)[0]
+
+
 # --- qr --------------------------------------------------------------------------------
 
 @defop(public=False)

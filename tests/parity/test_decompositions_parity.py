@@ -67,6 +67,9 @@ VALUES = {
     "eigh_tridiagonal": (lambda m, a, b: m.linalg.eigh_tridiagonal(a, b),
                          [RNG.standard_normal(4), RNG.standard_normal(3)]),
     "logm": (lambda m, a: m.linalg.logm(a), [CPLX]),
+    "eigvals_triangular": (lambda m, a: m.linalg.eigvals(a), [np.triu(BATCH[0])]),
+    "eigvals_rotation": (lambda m, a: m.linalg.eigvals(a), [np.array([[0.0, -1.0],
+                                                                      [1.0, 0.0]])]),
 }
 
 
