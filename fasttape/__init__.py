@@ -22,6 +22,7 @@ from fasttape.ops.shape import shape  # noqa: F401
 from fasttape.custom_gradient import custom_gradient
 from fasttape.tape import GradientTape, UnconnectedGradients
 from fasttape.tensor_shape import TensorShape
+from fasttape import linear_operator  # noqa: E402,F401  (before tf.linalg gathers names)
 from fasttape import debugging, linalg, math, nn, random, sparse  # noqa: E402  (namespaces)
 from fasttape.debugging import (  # noqa: E402,F401  (also at the top level, as in TF)
     Assert, assert_equal, assert_greater, assert_less, assert_rank,
