@@ -868,4 +868,63 @@ register(Workload(
     rtol=1e-3,
     atol=1e-5,
     bars=[Bar("fasttape <= the numpy Adam", "max_vs_baseline", 1.0)],
+
+
+# ---------------------------------------------------------------------------
+# 8. index_rows: a loop of x[i] on a watched (64, 16) tensor, then stack
+# ---------------------------------------------------------------------------
+
+ROWS_N, ROWS_D = 64, 16
+
+
+def index_rows_tfapi(tf, x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        rows = [x[i] * x[i] for i in range(ROWS_N)]
+        y = tf.reduce_sum(tf.stack(rows))
+    return y, tape.gradient(y, x)
+
+
+def index_rows_numpy(x):
+    return np.sum(x * x), 2 * x
+
+
+def index_rows_torch(torch, x):
+    rows = [x[i] * x[i] for i in range(ROWS_N)]
+    y = torch.stack(rows).sum()
+    (g,) = torch.autograd.grad(y, x)
+    return y, g
+
+
+def _build_rows(fw, rng):
+    x0 = rng.standard_normal((ROWS_N, ROWS_D)).astype(F32)
+
+    def make_tfapi(tf):
+        x = tf.constant(x0.copy())
+        return lambda: index_rows_tfapi(tf, x)
+
+    def make_torch(torch):
+        x = torch.tensor(x0, requires_grad=True)
+        return lambda: index_rows_torch(torch, x)
+
+    return standard_impls(
+        fw,
+        numpy=lambda: (lambda: index_rows_numpy(x0)),
+        tfapi=make_tfapi,
+        torch={"torch": make_torch},
+    )
+
+
+register(Workload(
+    name="index_rows",
+    title="64 recorded x[i] row reads, squared, stacked and summed",
+    description=(
+        "x a watched (64, 16) float32 tensor; rows = [x[i] * x[i] for i in range(64)], "
+        "y = reduce_sum(stack(rows)), gradient w.r.t. x. Measures the per-op cost of "
+        "recorded integer indexing (and one 64-piece stack)."
+    ),
+    build=_build_rows,
+    rtol=1e-4,
+    atol=1e-5,
+    bars=[Bar("fasttape faster than torch", "faster", 1.0, "torch")],
 ))

@@ -32,6 +32,7 @@ from fasttape.ops.shape import shape  # noqa: F401
 from fasttape.custom_gradient import custom_gradient
 from fasttape.tape import GradientTape, UnconnectedGradients
 from fasttape.tensor_shape import TensorShape
+from fasttape import linear_operator  # noqa: E402,F401  (before tf.linalg gathers names)
 from fasttape import (  # noqa: E402  (namespaces over the ops)
     bitwise, debugging, linalg, math, nn, random, signal, sparse,
 )

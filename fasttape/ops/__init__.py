@@ -56,6 +56,7 @@ _engine.install(
         "pow": elementwise.pow.op, "matmul": linalg._matmul.op,
         "negative": elementwise.negative.op, "abs": elementwise.abs.op,
         "square": elementwise.square.op,
+        "strided_slice": shape._strided_slice.op,      # the engine's x[i] fast path
         "identity": elementwise.identity.op,
         "less": elementwise.less.op, "less_equal": elementwise.less_equal.op,
         "greater": elementwise.greater.op, "greater_equal": elementwise.greater_equal.op,

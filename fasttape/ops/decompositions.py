@@ -34,7 +34,7 @@ from fasttape.ops.linalg import (
     _check_decomposition, _check_square, _constant, _lapack, _mm, _transpose, band_part,
     cholesky, cholesky_solve, diag, diag_part, matmul, solve, triangular_solve,
 )
-from fasttape.ops.reductions import reduce_max, reduce_sum
+from fasttape.ops.reductions import reduce_sum
 from fasttape.ops.shape import concat, expand_dims, reshape
 
 __all__ = []
@@ -222,6 +222,36 @@ def eigh_tridiagonal(alpha, beta, eigvals_only=True, select="a", select_range=No
     matrix = diag(alpha) + diag(beta, k=1) + diag(beta, k=-1)
     e, v = eigh(matrix)
     return e if eigvals_only else (e, v)
+
+
+@defop(public=False)
+def _eig(a):
+    e, v = np.linalg.eig(a)
+    dtype = np.complex128 if a.dtype in (np.float64, np.complex128) else np.complex64
+    return _pack(a.shape[:-2], e.astype(dtype), v.astype(dtype))
+
+
+@export("linalg")
+def eig(tensor, name=None):
+    """Eigenvalues and eigenvectors of general square matrices, complex (complex64 for
+    float32 input, complex128 for float64): e, v with tensor v = v diag(e).
+
+    Not differentiable (a gradient raises LookupError): fasttape records no complex
+    gradients. Eigenvectors are normalised to unit length; their phase may differ
+    from TF's."""
+    x = _matrix(tensor, "Eig")
+    _check_square(x, "Eig")
+    _no_half_kernel(x, "Eig")
+    n = x.shape[-1]
+    packed = _engine.apply(_eig.op, (x,), ())
+    e, v = _unpack(packed, tuple(x.shape[:-2]), (n,), (n, n))
+    return e, v
+
+
+@export("linalg")
+def eigvals(tensor, name=None):
+    """The eigenvalues of general square matrices (complex; see eig)."""
+    return eig(tensor)[0]
 
 
 # --- qr --------------------------------------------------------------------------------
@@ -506,6 +536,59 @@ def expm(input, name=None):  # noqa: A002 - TF's name
     return out
 
 
+def _scipy_linalg(what):
+    try:
+        import scipy.linalg
+    except ImportError as exc:
+        raise ImportError(f"fasttape.linalg.{what} needs scipy (pip install scipy)") from exc
+    return scipy.linalg
+
+
+@defop(public=False)
+def _sqrtm(a):
+    flat = a.reshape((-1,) + a.shape[-2:])
+    sqrtm_each = _scipy_linalg("sqrtm").sqrtm
+    out = np.empty(flat.shape, dtype=a.dtype)
+    for i, m in enumerate(flat):
+        root = sqrtm_each(m.astype(np.float64) if a.dtype == np.float32 else m)
+        if a.dtype.kind != "c" and np.iscomplexobj(root):
+            # no real square root (a negative eigenvalue): NaN, as TF's real kernel
+            root = np.full(m.shape, np.nan) if np.abs(root.imag).max() > 1e-8 * max(
+                1.0, np.abs(root.real).max()) else root.real
+        out[i] = root
+    return out.reshape(a.shape)
+
+
+@_sqrtm.defvjp
+def _sqrtm_vjp(g, ans):
+    # dA = S dS + dS S, so gA solves S^T gA + gA S^T = g: one n^2 x n^2 linear system,
+    # (S^T (x) I + I (x) S) vec(gA) = vec(g) (row-major vec), written in recorded ops
+    n = ans.shape[-1]
+    batch = tuple(ans.shape[:-2])
+    eye = _eye(n, ans.dtype.as_numpy_dtype)
+    st = _transpose(ans)
+    left = reshape(expand_dims(expand_dims(st, -1), -3) * expand_dims(expand_dims(eye, -2), -4),
+                   batch + (n * n, n * n))
+    right = reshape(expand_dims(expand_dims(eye, -1), -3) * expand_dims(expand_dims(ans, -2), -4),
+                    batch + (n * n, n * n))
+    flat = solve(left + right, reshape(g, batch + (n * n, 1)))
+    return reshape(flat, batch + (n, n))
+
+
+@export("linalg")
+def sqrtm(input, name=None):  # noqa: A002 - TF's name
+    """The principal square root of square matrices (TF's matrix_square_root), through
+    scipy; differentiable (a Sylvester equation, solved in recorded ops). A real matrix
+    without a real square root gives NaN, as TF.
+
+    Raises:
+        ImportError: scipy is not installed.
+    """
+    x = _matrix(input, "MatrixSquareRoot")
+    _check_square(x, "MatrixSquareRoot")
+    return _engine.apply(_sqrtm.op, (x,), ())
+
+
 @export("linalg")
 def logm(input, name=None):  # noqa: A002 - TF's name
     """The principal matrix logarithm of complex matrices (TF accepts complex64 and
@@ -521,13 +604,10 @@ def logm(input, name=None):  # noqa: A002 - TF's name
             f"complex64, complex128 [Op:MatrixLogarithm]")
     _check_decomposition(x, "MatrixLogarithm")
     _check_square(x, "MatrixLogarithm")
-    try:
-        import scipy.linalg
-    except ImportError as exc:
-        raise ImportError("fasttape.linalg.logm needs scipy (pip install scipy)") from exc
+    logm_each = _scipy_linalg("logm").logm
     a = x._value
     flat = a.reshape((-1,) + a.shape[-2:])
-    out = np.stack([scipy.linalg.logm(m) for m in flat]) if flat.size else flat
+    out = np.stack([logm_each(m) for m in flat]) if flat.size else flat
     return _constant(np.asarray(out, dtype=a.dtype).reshape(a.shape))
 
 

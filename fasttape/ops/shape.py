@@ -109,6 +109,11 @@ def _int_scalar(value, what):
 def convert_list(values):
     """Convert an op's list of inputs as TF does: non-tensors adopt the dtype of the
     first tensor among them, or else of the first value."""
+    for v in values:
+        if type(v) is not _engine.Tensor:
+            break
+    else:
+        return values           # all Tensors already (the common case): nothing to do
     dtype = next((v.dtype for v in values if isinstance(v, _TensorLike)), None)
     out = []
     for v in values:
@@ -407,6 +412,8 @@ def _stack(*values, axis=0, rank=0):
             raise errors.InvalidArgumentError(
                 f"Shapes of all inputs must match: values[0].shape = {list(first)} != "
                 f"values[{i}].shape = {list(v.shape)} [Op:Pack]")
+    if axis == 0:       # np.array packs small pieces several times faster than np.stack
+        return np.array(values, dtype=values[0].dtype)
     return np.stack(values, axis=axis)
 
 
@@ -822,9 +829,35 @@ def _slice_grad_vjp(g, key, in_shape):
     return _engine.apply(_strided_slice.op, (g,), (key, g._value.shape))
 
 
+def _fast_key(key, shape):
+    """The canonical key when `key` is an in-range int, a slice of ints, or a tuple of
+    those no longer than the rank (what loops index with); None otherwise."""
+    kind = type(key)
+    if kind is int:
+        return (key,) if shape and -shape[0] <= key < shape[0] else None
+    if kind is slice:
+        return (key,) if shape and _plain_slice(key) else None
+    if kind is not tuple or len(key) > len(shape):
+        return None
+    for k, d in zip(key, shape):
+        kind = type(k)
+        if kind is int:
+            if not -d <= k < d:
+                return None
+        elif kind is not slice or not _plain_slice(k):
+            return None
+    return key
+
+
 def getitem(tensor, key):
     """`tensor[key]` with TF's basic indexing (ints, slices, `...`, None, 0-d int tensors,
     or one boolean mask tensor). A slice of a Variable also has `.assign(value)`."""
+    if type(tensor) is _engine.Tensor:
+        # the common keys skip canonicalisation: one check, then the op
+        in_shape = tensor._value.shape
+        fast = _fast_key(key, in_shape)
+        if fast is not None:
+            return _engine.apply(_strided_slice.op, (tensor,), (fast, in_shape))
     source = tensor
     tensor = _engine.read(tensor)
     if isinstance(key, _TensorLike) and key.dtype.is_bool:

@@ -396,6 +396,21 @@ TENSOR_ATTRIBUTES = {}
 VARIABLE_ATTRIBUTES = {}
 
 
+cdef object _index_row(Tensor t, object key):
+    """t[key] for an int key in range: straight to the slicing op (the key is already
+    canonical), the cost of a loop's `x[i]`. None when the slow path must decide."""
+    cdef cnp.ndarray a = t._value
+    if cnp.PyArray_NDIM(a) == 0:
+        return None
+    cdef object n = cnp.PyArray_DIMS(a)[0]
+    if not -n <= key < n:
+        return None
+    cdef PyObject* op = PyDict_GetItem(_operators, "strided_slice")
+    if op == NULL:
+        return None
+    return apply(<object>op, (t,), ((key,), shape_of(a)))
+
+
 def install(operators, getitem, convert_to_tensor, sum_to_shape, combine=None, densify=None):
     global _getitem, _convert_to_tensor, _sum_to_shape, _ADD, _combine, _densify
     _operators.update(operators)
@@ -573,8 +588,13 @@ cdef class _TensorLike:
         return (t[i] for i in range(cnp.PyArray_DIM(a, 0)))
 
     def __getitem__(self, key):
+        cdef object row
         if _numpy_getitem is not None:
             return _numpy_getitem(self, key, _getitem)
+        if type(key) is int and type(self) is Tensor:
+            row = _index_row(<Tensor>self, key)
+            if row is not None:
+                return row
         return _getitem(self, key)
 
     def __round__(self, ndigits=None):

@@ -38,6 +38,10 @@ def _qr_all(a):
     return tf.concat([tf.reshape(q, (-1,)), tf.reshape(r, (-1,))], 0)
 
 
+def _spd(a):
+    return tf.matmul(a, a, transpose_b=True) + tf.constant(a.shape[-1] * np.eye(a.shape[-1]))
+
+
 def _dominant(a):
     n = a.shape[-1]
     return a + tf.constant(3.0 * n * np.eye(n))
@@ -64,4 +68,7 @@ CASES = [
          shapes=[(2, 3, 3)], name="lu_matrix_inverse"),
     Case("_lu", lambda a: tf.linalg.lu_reconstruct(*tf.linalg.lu(a)), shapes=[(3, 3)],
          name="lu_reconstruct"),
+    Case("_sqrtm", lambda a: tf.linalg.sqrtm(_spd(a)), shapes=[(3, 3)], name="sqrtm"),
+    Case("_sqrtm", lambda a: tf.linalg.sqrtm(_dominant(a)), shapes=[(2, 2, 2)],
+         name="sqrtm_batched_nonsymmetric"),
 ]

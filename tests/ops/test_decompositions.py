@@ -118,9 +118,9 @@ def test_matrix_rank_and_pinv_of_a_rank_deficient_matrix():
     a = np.outer([1.0, 2.0, 3.0], [1.0, -1.0])
     assert int(tf.linalg.matrix_rank(tf.constant(a))) == 1
     np.testing.assert_allclose(tf.linalg.pinv(tf.constant(a)), np.linalg.pinv(a), atol=1e-12)
-    np.testing.assert_allclose(tf.linalg.lstsq(tf.constant(a), tf.constant(np.array([[1.0], [2.0], [3.0]])),
-                                               fast=False), np.linalg.pinv(a) @ [[1], [2], [3]],
-                               atol=1e-12)
+    rhs = np.array([[1.0], [2.0], [3.0]])
+    np.testing.assert_allclose(tf.linalg.lstsq(tf.constant(a), tf.constant(rhs), fast=False),
+                               np.linalg.pinv(a) @ rhs, atol=1e-12)
 
 
 @settings(max_examples=20, deadline=None)

@@ -90,7 +90,8 @@ CASES = [
     _values_case("reduce_max", lambda s, d: tf.sparse.reduce_max(s, axis=0)),
     _values_case("add", lambda s, d: tf.sparse.add(s, tf.sparse.transpose(
         tf.sparse.transpose(s))).values),
-    _values_case("maximum", lambda s, d: tf.sparse.maximum(s, tf.sparse.eye(3, 4, dtype=tf.float64)).values),
+    _values_case("maximum", lambda s, d: tf.sparse.maximum(
+        s, tf.sparse.eye(3, 4, dtype=tf.float64)).values),
     _values_case("concat_reorder", lambda s, d: tf.sparse.concat(0, [s, s]).values),
     _values_case("fill_empty_rows", lambda s, d: tf.sparse.fill_empty_rows(
         tf.sparse.slice(s, [1, 0], [2, 4]), 0.5)[0].values),

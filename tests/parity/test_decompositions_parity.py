@@ -67,6 +67,10 @@ VALUES = {
     "eigh_tridiagonal": (lambda m, a, b: m.linalg.eigh_tridiagonal(a, b),
                          [RNG.standard_normal(4), RNG.standard_normal(3)]),
     "logm": (lambda m, a: m.linalg.logm(a), [CPLX]),
+    "sqrtm": (lambda m, a: m.linalg.sqrtm(a), [BATCH @ np.swapaxes(BATCH, -1, -2) + np.eye(3)]),
+    "eigvals_triangular": (lambda m, a: m.linalg.eigvals(a), [np.triu(BATCH[0])]),
+    "eigvals_rotation": (lambda m, a: m.linalg.eigvals(a), [np.array([[0.0, -1.0],
+                                                                      [1.0, 0.0]])]),
 }
 
 
@@ -96,6 +100,8 @@ GRADIENTS = {
     "pinv": (lambda m, a: m.reduce_sum(m.linalg.pinv(a) ** 2), A),
     "expm": (lambda m, a: m.reduce_sum(m.linalg.expm(a)), BATCH),
     "lstsq": (lambda m, a: m.reduce_sum(m.linalg.lstsq(a, np.ones((4, 1)))), A),
+    "sqrtm": (lambda m, a: m.reduce_sum(m.linalg.sqrtm(a) * np.arange(9.0).reshape(3, 3)),
+              SYM + 6 * np.eye(3)),
 }
 
 
