@@ -7,7 +7,7 @@ from fasttape import _engine
 from fasttape._convert import convert_to_tensor
 from fasttape.ops import (
     _registry, control_flow, conv, creation, ctc, elementwise, indexing, linalg, math_ops, nn,
-    normalization, pooling, random_ops, reductions, shape, signal,
+    normalization, pooling, random_ops, reductions, sampling, shape, signal,
 )
 from fasttape.ops.control_flow import *  # noqa: F401,F403
 from fasttape.ops.creation import *  # noqa: F401,F403
@@ -23,7 +23,7 @@ from fasttape.ops.shape import *  # noqa: F401,F403
 # top level, tf.X), a family may list names for the sub-namespaces: MATH (tf.math.X),
 # NN (tf.nn.X), LINALG (tf.linalg.X).
 FAMILIES = (elementwise, math_ops, reductions, shape, indexing, creation, linalg, nn,
-            control_flow, conv, pooling, normalization, random_ops, signal, ctc)
+            control_flow, conv, pooling, normalization, random_ops, signal, ctc, sampling)
 
 __all__ = [name for family in FAMILIES for name in family.__all__]
 globals().update(_registry.exports(""))
