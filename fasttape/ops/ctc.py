@@ -135,8 +135,9 @@ def ctc_loss(labels, logits, label_length, logit_length, logits_time_major=True,
 
     Returns:
         The float [batch] losses (inf for a sequence too short for its labels, whose
-        gradient is then zero; TF gives a large finite value there). The logits gradient is softmax minus the label
-        posteriors; it is not differentiable again (LookupError), as in TF.
+        gradient is then zero; TF gives a large finite value there). The logits
+        gradient is softmax minus the label posteriors; differentiating it again gives
+        None (TF raises LookupError).
     """
     logits = convert_to_tensor(logits)
     if not logits.dtype.is_floating:
