@@ -868,10 +868,11 @@ register(Workload(
     rtol=1e-3,
     atol=1e-5,
     bars=[Bar("fasttape <= the numpy Adam", "max_vs_baseline", 1.0)],
+))
 
 
 # ---------------------------------------------------------------------------
-# 8. index_rows: a loop of x[i] on a watched (64, 16) tensor, then stack
+# 10. index_rows: a loop of x[i] on a watched (64, 16) tensor, then stack
 # ---------------------------------------------------------------------------
 
 ROWS_N, ROWS_D = 64, 16

@@ -150,7 +150,7 @@ def _conv_filter_grad_vjp(g, x, dy, strides, dilations, pads, groups, needs):
 _FORMATS = {1: ("NWC", "NCW"), 2: ("NHWC", "NCHW"), 3: ("NDHWC", "NCDHW")}
 
 
-def _channels_first(data_format, nd, op):
+def _channels_first(data_format, nd):
     if data_format is None:
         return False
     fmt = data_format.decode() if isinstance(data_format, bytes) else str(data_format)
@@ -284,7 +284,7 @@ def _convolve(x, filters, nd, strides, padding, data_format, dilations, op, grou
     count and reshapes the filter (depthwise)."""
     x, filters = _float_pair(x, filters, op)
     _check_ranks(x, filters, nd, op)
-    first = _channels_first(data_format, nd, op)
+    first = _channels_first(data_format, nd)
     strides = _ints(1 if strides is None else strides, nd, "strides", first, op)
     dilations = _ints(1 if dilations is None else dilations, nd, "dilations", first, op)
     if any(s > 1 for s in strides) and any(d > 1 for d in dilations):
@@ -427,7 +427,7 @@ def _transpose_convolve(x, filters, output_shape, nd, strides, padding, data_for
                         dilations, op):
     x, filters = _float_pair(x, filters, op)
     _check_ranks(x, filters, nd, op)
-    first = _channels_first(data_format, nd, op)
+    first = _channels_first(data_format, nd)
     strides = _ints(1 if strides is None else strides, nd, "strides", first, op)
     dilations = _ints(1 if dilations is None else dilations, nd, "dilations", first, op)
     out = _output_shape(output_shape, nd, op)
@@ -505,7 +505,7 @@ def depthwise_conv2d_backprop_input(input_sizes, filter, out_backprop, strides, 
     """The gradient of depthwise_conv2d with respect to its input, of shape input_sizes."""
     op = "DepthwiseConv2dNativeBackpropInput"
     dy, filters = _float_pair(out_backprop, filter, op)
-    first = _channels_first(data_format, 2, op)
+    first = _channels_first(data_format, 2)
     sizes = _output_shape(input_sizes, 2, op)
     if first:
         sizes = [sizes[0]] + sizes[2:] + [sizes[1]]
@@ -525,7 +525,7 @@ def depthwise_conv2d_backprop_filter(input, filter_sizes, out_backprop, strides,
     """The gradient of depthwise_conv2d with respect to its filter, of shape filter_sizes."""
     op = "DepthwiseConv2dNativeBackpropFilter"
     x, dy = _float_pair(input, out_backprop, op)
-    first = _channels_first(data_format, 2, op)
+    first = _channels_first(data_format, 2)
     kh, kw, c, m = _output_shape(filter_sizes, 2, op)
     strides = _ints(strides, 2, "strides", first, op)
     dilations = _ints(1 if dilations is None else dilations, 2, "dilations", first, op)

@@ -57,7 +57,9 @@ def _argmax_offsets(x, ksize, strides, pads):
             best, where = v.copy(), np.zeros(v.shape, np.intp)
         else:
             # nan wins and stays, as TF's kernel propagates it
-            take = (v > best) | (np.isnan(v) & ~np.isnan(best)) if x.dtype.kind == "f" else v > best
+            take = v > best
+            if x.dtype.kind == "f":
+                take |= np.isnan(v) & ~np.isnan(best)
             best[take] = v[take]
             where[take] = i
     return best, where
@@ -170,7 +172,7 @@ def _pool_args(input, ksize, strides, padding, data_format, nd, op):  # noqa: A0
     if len(x.shape) != nd + 2:
         raise errors.InvalidArgumentError(
             f"tensor_in_shape must have {nd} spatial dimensions. {x.shape.as_list()} [Op:{op}]")
-    first = _channels_first(data_format, nd, op)
+    first = _channels_first(data_format, nd)
     ksize = _ints(ksize, nd, "ksize", first, op)
     strides = _ints(strides, nd, "strides", first, op)
     x = _to_last(x, first)

@@ -18,7 +18,7 @@ import numpy as np
 
 from fasttape import _engine, dtypes, errors
 from fasttape._convert import convert_to_tensor
-from fasttape._engine import Variable, _TensorLike
+from fasttape._engine import Variable
 from fasttape.ops import elementwise as ew
 from fasttape.ops._registry import export
 from fasttape.ops.creation import (
@@ -104,7 +104,8 @@ def _stateless_uniform_values(gen, dims, dtype, minval, maxval, op):
                     f"{what} must be 0-D, got shape {list(b.shape)} [Op:{op}]")
         lo, hi = (int(b) for b in bounds)
         if lo >= hi:
-            raise errors.InvalidArgumentError(f"Need minval < maxval, got {lo} >= {hi} [Op:{op}]")
+            raise errors.InvalidArgumentError(
+                f"Need minval < maxval, got {lo} >= {hi} [Op:{op}]")
         return _engine.wrap(gen.integers(lo, hi, size=dims, dtype=dtype.as_numpy_dtype))
     if minval is None:
         minval = 0
@@ -458,10 +459,9 @@ class Generator:
     def _next(self, kind):
         """A numpy Generator for the next draw; advances the state."""
         state = np.asarray(self._state)
-        counter = [int(c) & _U64 for c in state[:-1]] + [0]
+        counter = ([int(c) & _U64 for c in state[:-1]] + [0])[:2]   # ThreeFry has one word
         key = (int(state[-1]) & _U64, self._alg.value)
-        gen = _philox(key, (counter[0], counter[1] if len(counter) > 2 else 0),
-                      _STREAMS[kind])
+        gen = _philox(key, counter, _STREAMS[kind])
         self.skip(1)
         return gen
 

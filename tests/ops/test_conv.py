@@ -24,7 +24,8 @@ def _direct_conv2d(x, w, strides, dilations, pads):
         for j in range(max(ow, 0)):
             for a in range(kh):
                 for b in range(kw):
-                    patch = x[:, i * strides[0] + a * dilations[0], j * strides[1] + b * dilations[1]]
+                    row, col = i * strides[0] + a * dilations[0], j * strides[1] + b * dilations[1]
+                    patch = x[:, row, col]
                     out[:, i, j] += patch @ w[a, b]
     return out
 

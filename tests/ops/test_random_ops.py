@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 import fasttape as tf
 from fasttape.errors import InvalidArgumentError
 
-_PROGRAM = ("import fasttape as tf; print(tf.random.stateless_normal([4], [7, 9]).numpy().tolist(),"
-            " tf.random.Generator.from_seed(3).uniform([2]).numpy().tolist())")
+_PROGRAM = ("import fasttape as tf; "
+            "print(tf.random.stateless_normal([4], [7, 9]).numpy().tolist(), "
+            "tf.random.Generator.from_seed(3).uniform([2]).numpy().tolist())")
 
 
 def test_the_same_seed_gives_the_same_values_in_another_process():
