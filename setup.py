@@ -29,7 +29,8 @@ NUMPY = {
 EXTENSIONS = [
     Extension("fasttape._kernels", ["src_c/fasttape/_kernels.pyx"], **NUMPY),
     Extension("fasttape._engine", ["src_c/fasttape/_engine.pyx"], **NUMPY),
-    Extension("fasttape._optim", ["src_c/fasttape/_optim.pyx"], **NUMPY),
+    Extension("fasttape._optim", ["src_c/fasttape/_optim.pyx"], **dict(  # sqrt without errno: vectorizable
+        NUMPY, extra_compile_args=NUMPY["extra_compile_args"] + ["-fno-math-errno"])),
 ]
 
 setup(ext_modules=cythonize(EXTENSIONS, include_path=["src_c"], compiler_directives=DIRECTIVES))
