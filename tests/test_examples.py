@@ -50,3 +50,12 @@ def test_custom_training_loop_learns_the_blobs():
     assert m["iterations"] == 200
     assert m["variable_names"] == ["dense/kernel:0", "dense/bias:0", "dense_1/kernel:0",
                                    "dense_1/bias:0"]
+
+
+def test_physics_fit_module_recovers_the_parameters():
+    m = _main("physics_fit_module")(verbose=False)
+    assert m["final_loss"] < m["initial_loss"] / 100
+    assert max(m["errors"].values()) < 0.02
+    assert m["variable_names"] == ["damped_oscillator/amplitude:0",
+                                   "damped_oscillator/damping:0",
+                                   "damped_oscillator/omega:0", "damped_oscillator/phase:0"]
