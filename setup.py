@@ -29,7 +29,8 @@ NUMPY = {
 EXTENSIONS = [
     Extension("fasttape._kernels", ["src_c/fasttape/_kernels.pyx"], **NUMPY),
     Extension("fasttape._engine", ["src_c/fasttape/_engine.pyx"], **NUMPY),
-    Extension("fasttape._optim", ["src_c/fasttape/_optim.pyx"], **dict(  # sqrt without errno: vectorizable
+    # sqrt without errno, so the update loops can be vectorized
+    Extension("fasttape._optim", ["src_c/fasttape/_optim.pyx"], **dict(
         NUMPY, extra_compile_args=NUMPY["extra_compile_args"] + ["-fno-math-errno"])),
 ]
 
