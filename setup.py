@@ -43,6 +43,8 @@ ISA_FLAGS = {
     "avx512": ["-mavx512f", "-mavx512dq", "-mavx512vl", "-mavx512bw", "-mavx2", "-mfma"],
 }
 KERNEL_SOURCES = ["_kernel_loops.pxi", "_simd.pxd", "_types.pxd"]
+# per-module flags: sqrt without errno, so the optimizer update loops can be vectorized
+MODULE_FLAGS = {"fasttape._optim": ["-fno-math-errno"]}
 
 
 def _is_x86():
@@ -92,7 +94,7 @@ class BuildExt(build_ext):
             else:
                 ext.extra_compile_args += (["-O0", "-g"] if DEBUG else
                                            ["-O3", "-ffp-contract=off"] + ISA_FLAGS.get(isa, []))
-                ext.extra_compile_args += SANITIZER_FLAGS
+                ext.extra_compile_args += MODULE_FLAGS.get(ext.name, []) + SANITIZER_FLAGS
                 ext.extra_link_args += SANITIZER_FLAGS
                 if not (DEBUG or SANITIZE) and sys.platform.startswith("linux"):
                     ext.extra_link_args.append("-Wl,--strip-all")

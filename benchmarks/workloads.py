@@ -707,8 +707,7 @@ register(Workload(
 #    is adam_update / adam_mlp_step, per framework)
 # ---------------------------------------------------------------------------
 
-# epsilon tiny: Keras adds it to the uncorrected sqrt(v) and torch to the corrected one
-ADAM_LR, ADAM_B1, ADAM_B2, ADAM_EPS = 1e-3, 0.9, 0.999, 1e-12
+ADAM_LR, ADAM_B1, ADAM_B2, ADAM_EPS = 1e-3, 0.9, 0.999, 1e-7
 
 
 class NumpyAdam:
@@ -764,7 +763,10 @@ def _mlp_init(rng):
 
 
 def _torch_adam(torch, params):
-    return torch.optim.Adam(params, lr=ADAM_LR, betas=(ADAM_B1, ADAM_B2), eps=ADAM_EPS,
+    # Keras adds epsilon to the uncorrected sqrt(v), torch to the bias-corrected one: this
+    # epsilon makes torch's first step (the one compared) the same update
+    eps = ADAM_EPS / np.sqrt(1 - ADAM_B2)
+    return torch.optim.Adam(params, lr=ADAM_LR, betas=(ADAM_B1, ADAM_B2), eps=eps,
                             foreach=True)
 
 

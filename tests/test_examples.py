@@ -48,8 +48,11 @@ def test_custom_training_loop_learns_the_blobs():
     assert m["final_loss"] < m["initial_loss"] / 10
     assert m["accuracy"] > 0.95
     assert m["iterations"] == 200
-    assert m["variable_names"] == ["dense/kernel:0", "dense/bias:0", "dense_1/kernel:0",
-                                   "dense_1/bias:0"]
+    # layer names are unique per process (dense, dense_1, ...), as in Keras
+    names = m["variable_names"]
+    assert [n.split("/")[1] for n in names] == ["kernel:0", "bias:0"] * 2
+    assert names[0].split("/")[0] == names[1].split("/")[0] != names[2].split("/")[0]
+    assert all(n.startswith("dense") for n in names)
 
 
 def test_newton_cg_with_forward_over_reverse_hvps():
@@ -64,3 +67,12 @@ def test_per_example_gradients_average_to_the_batch_gradient():
     assert m["mean_grad_max_abs_error"] < 1e-12
     assert m["grad_shapes"] == [(64, 8, 16), (64, 16), (64, 16, 1)]
     assert m["final_loss"] < m["initial_loss"] * 0.7
+
+
+def test_physics_fit_module_recovers_the_parameters():
+    m = _main("physics_fit_module")(verbose=False)
+    assert m["final_loss"] < m["initial_loss"] / 100
+    assert max(m["errors"].values()) < 0.02
+    assert m["variable_names"] == ["damped_oscillator/amplitude:0",
+                                   "damped_oscillator/damping:0",
+                                   "damped_oscillator/omega:0", "damped_oscillator/phase:0"]

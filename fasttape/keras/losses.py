@@ -311,11 +311,10 @@ def _reduce(values, sample_weight, reduction, dtype):
     if reduction == "sum":
         return total
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        divisor = reduce_sum(w) + 0.0 * total
+        divisor = cast(reduce_sum(w), total.dtype)
     else:
-        divisor = float(np.prod(values.shape))
-    return tfm.divide_no_nan(total, cast(divisor, total.dtype) if not isinstance(divisor, float)
-                             else _convert.constant(divisor, dtype=total.dtype))
+        divisor = _convert.constant(float(np.prod(values.shape)), dtype=total.dtype)
+    return tfm.divide_no_nan(total, divisor)
 
 
 class LossFunctionWrapper(Loss):

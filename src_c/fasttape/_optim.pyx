@@ -8,12 +8,15 @@
 # float32 by the caller). Scalars arrive as doubles already rounded the way Keras rounds
 # them (the learning rate is a float32 value).
 #
+# Helpers never take memoryviews (passing a slice costs a reference-count update per
+# call), so each loop reads its buffers directly.
+#
 # `g2` is the per-element sum of squared gradient rows: for an IndexedSlices gradient with
 # repeated indices it differs from g*g (Keras squares the rows before summing them). None
 # means dense: g*g is used. `wd` is the weight decay, applied first with the learning rate
 # `wd_lr` (w - w*wd*wd_lr), as Keras does before the update.
 
-from libc.math cimport fabs, pow, sqrt
+from libc.math cimport fabs, pow, sqrt, sqrtf
 from cython cimport floating
 
 ctypedef const floating[::1] IN
@@ -23,8 +26,11 @@ cdef inline double _decayed(double w, double wd, double lr) noexcept nogil:
     return w - w * wd * lr if wd != 0.0 else w
 
 
-cdef inline double _sq(IN g, IN g2, bint has_g2, Py_ssize_t i) noexcept nogil:
-    return g2[i] if has_g2 else <double>g[i] * g[i]
+cdef inline floating _root(floating x) noexcept nogil:
+    if floating is float:
+        return sqrtf(x)
+    else:
+        return sqrt(x)
 
 
 def sgd(IN w, IN g, floating[::1] out_w, double lr, double wd, double wd_lr):
@@ -49,21 +55,43 @@ def sgd_momentum(IN w, IN g, IN m, floating[::1] out_w, floating[::1] out_m, dou
 def adam(IN w, IN g, IN g2, IN m, IN v, IN vhat, floating[::1] out_w, floating[::1] out_m,
          floating[::1] out_v, floating[::1] out_vhat, double alpha, double beta_1,
          double beta_2, double epsilon, bint amsgrad, double wd, double wd_lr):
-    """alpha = lr*sqrt(1-beta_2^t)/(1-beta_1^t); vhat/out_vhat are read only with amsgrad."""
-    cdef Py_ssize_t i
+    """alpha = lr*sqrt(1-beta_2^t)/(1-beta_1^t); vhat/out_vhat are read only with amsgrad.
+
+    Computed in the buffers' precision (float32 like Keras for float32 variables), with
+    the plain case in its own branch-free loop so the compiler vectorizes it."""
+    cdef Py_ssize_t i, n = w.shape[0]
     cdef bint has_g2 = g2 is not None
-    cdef double mi, vi, c1 = 1.0 - beta_1, c2 = 1.0 - beta_2
+    cdef floating mi, vi, a = alpha, eps = epsilon
+    cdef floating c1 = 1.0 - beta_1, c2 = 1.0 - beta_2
+    if n == 0:
+        return
+    # raw pointers: the compiler then keeps them in registers and vectorizes the loop
+    cdef const floating* pw = &w[0]
+    cdef const floating* pg = &g[0]
+    cdef const floating* pm = &m[0]
+    cdef const floating* pv = &v[0]
+    cdef floating* qw = &out_w[0]
+    cdef floating* qm = &out_m[0]
+    cdef floating* qv = &out_v[0]
     with nogil:
-        for i in range(w.shape[0]):
-            mi = m[i] + (g[i] - m[i]) * c1
-            vi = v[i] + (_sq(g, g2, has_g2, i) - v[i]) * c2
-            out_m[i] = mi
-            out_v[i] = vi
-            if amsgrad:
-                if vhat[i] > vi:
-                    vi = vhat[i]
-                out_vhat[i] = vi
-            out_w[i] = _decayed(w[i], wd, wd_lr) - (mi * alpha) / (sqrt(vi) + epsilon)
+        if not has_g2 and not amsgrad and wd == 0.0:
+            for i in range(n):
+                mi = pm[i] + (pg[i] - pm[i]) * c1
+                vi = pv[i] + (pg[i] * pg[i] - pv[i]) * c2
+                qm[i] = mi
+                qv[i] = vi
+                qw[i] = pw[i] - (mi * a) / (_root(vi) + eps)
+        else:
+            for i in range(n):
+                mi = m[i] + (g[i] - m[i]) * c1
+                vi = v[i] + ((g2[i] if has_g2 else g[i] * g[i]) - v[i]) * c2
+                out_m[i] = mi
+                out_v[i] = vi
+                if amsgrad:
+                    if vhat[i] > vi:
+                        vi = vhat[i]
+                    out_vhat[i] = vi
+                out_w[i] = <floating>_decayed(w[i], wd, wd_lr) - (mi * a) / (_root(vi) + eps)
 
 
 def rmsprop(IN w, IN g, IN g2, IN s, IN mg, IN mom, floating[::1] out_w, floating[::1] out_s,
@@ -75,7 +103,7 @@ def rmsprop(IN w, IN g, IN g2, IN s, IN mg, IN mom, floating[::1] out_w, floatin
     cdef double si, den, mgi, inc
     with nogil:
         for i in range(w.shape[0]):
-            si = rho * s[i] + (1.0 - rho) * _sq(g, g2, has_g2, i)
+            si = rho * s[i] + (1.0 - rho) * (g2[i] if has_g2 else <double>g[i] * g[i])
             out_s[i] = si
             if centered:
                 mgi = rho * mg[i] + (1.0 - rho) * g[i]
@@ -97,7 +125,7 @@ def adagrad(IN w, IN g, IN g2, IN acc, floating[::1] out_w, floating[::1] out_ac
     cdef double a
     with nogil:
         for i in range(w.shape[0]):
-            a = acc[i] + _sq(g, g2, has_g2, i)
+            a = acc[i] + (g2[i] if has_g2 else <double>g[i] * g[i])
             out_acc[i] = a
             out_w[i] = _decayed(w[i], wd, wd_lr) - lr * g[i] / sqrt(a + epsilon)
 
@@ -110,7 +138,7 @@ def adadelta(IN w, IN g, IN g2, IN acc_g, IN acc_d, floating[::1] out_w,
     cdef double a, d, d2
     with nogil:
         for i in range(w.shape[0]):
-            a = rho * acc_g[i] + (1.0 - rho) * _sq(g, g2, has_g2, i)
+            a = rho * acc_g[i] + (1.0 - rho) * (g2[i] if has_g2 else <double>g[i] * g[i])
             d = -sqrt(acc_d[i] + epsilon) * g[i] / sqrt(a + epsilon)
             # squared per-row deltas, summed: (D+eps)/(A+eps) * sum of g_i^2
             d2 = (acc_d[i] + epsilon) / (a + epsilon) * g2[i] if has_g2 else d * d
@@ -133,12 +161,14 @@ def adamax(IN w, IN g, IN m, IN u, floating[::1] out_w, floating[::1] out_m,
                 ui = ag
             out_m[i] = mi
             out_u[i] = ui
-            out_w[i] = _decayed(w[i], wd, wd_lr) - (lr * mi) / ((1.0 - beta_1_power) * (ui + epsilon))
+            out_w[i] = (_decayed(w[i], wd, wd_lr)
+                        - (lr * mi) / ((1.0 - beta_1_power) * (ui + epsilon)))
 
 
 def nadam(IN w, IN g, IN g2, IN m, IN v, floating[::1] out_w, floating[::1] out_m,
           floating[::1] out_v, double lr, double beta_1, double beta_2, double epsilon,
-          double u_t, double u_t_1, double u_product_t, double beta_2_power, double wd, double wd_lr):
+          double u_t, double u_t_1, double u_product_t, double beta_2_power, double wd,
+          double wd_lr):
     cdef Py_ssize_t i
     cdef bint has_g2 = g2 is not None
     cdef double mi, vi, m_hat, v_hat
@@ -146,7 +176,7 @@ def nadam(IN w, IN g, IN g2, IN m, IN v, floating[::1] out_w, floating[::1] out_
     with nogil:
         for i in range(w.shape[0]):
             mi = m[i] + (g[i] - m[i]) * (1.0 - beta_1)
-            vi = v[i] + (_sq(g, g2, has_g2, i) - v[i]) * (1.0 - beta_2)
+            vi = v[i] + ((g2[i] if has_g2 else <double>g[i] * g[i]) - v[i]) * (1.0 - beta_2)
             out_m[i] = mi
             out_v[i] = vi
             m_hat = u_t_1 * mi / (1.0 - u_product_t_1) + (1.0 - u_t) * g[i] / (1.0 - u_product_t)
@@ -164,7 +194,7 @@ def ftrl(IN w, IN g, IN g2, IN accum, IN linear, floating[::1] out_w, floating[:
     with nogil:
         for i in range(w.shape[0]):
             wi = _decayed(w[i], wd, wd_lr)
-            n_new = accum[i] + _sq(g, g2, has_g2, i)
+            n_new = accum[i] + (g2[i] if has_g2 else <double>g[i] * g[i])
             p_new = pow(n_new, -lr_power)
             p_old = pow(accum[i], -lr_power)
             lin = linear[i] + (g[i] + 2.0 * l2_shrinkage * wi) - (p_new - p_old) / lr * wi

@@ -132,7 +132,8 @@ def test_config_keys_match_keras():
         assert sorted(a) == sorted(b), name
         for k in a:
             if k != "name":
-                assert a[k] == pytest.approx(b[k]) if isinstance(b[k], float) else a[k] == b[k], (name, k)
+                expected = pytest.approx(b[k]) if isinstance(b[k], float) else b[k]
+                assert a[k] == expected, (name, k)
 
 
 _Y = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])

@@ -354,16 +354,17 @@ class Ftrl(Optimizer):
                          loss_scale_factor=loss_scale_factor,
                          gradient_accumulation_steps=gradient_accumulation_steps,
                          name=name, **kwargs)
-        checks = {"initial_accumulator_value": (initial_accumulator_value, 0.0),
-                  "learning_rate_power": (-learning_rate_power, 0.0),
-                  "l1_regularization_strength": (l1_regularization_strength, 0.0),
-                  "l2_regularization_strength": (l2_regularization_strength, 0.0),
-                  "l2_shrinkage_regularization_strength":
-                      (l2_shrinkage_regularization_strength, 0.0)}
-        for arg, (value, low) in checks.items():
-            if value < low:
-                raise ValueError(f"`{arg}` needs to be {'<=' if arg == 'learning_rate_power' else '>='} 0.0. "
-                                 f"Received: {arg}={value if arg != 'learning_rate_power' else -value}.")
+        if learning_rate_power > 0.0:
+            raise ValueError("`learning_rate_power` needs to be negative or zero. Received: "
+                             f"learning_rate_power={learning_rate_power}.")
+        for arg, value in (("initial_accumulator_value", initial_accumulator_value),
+                           ("l1_regularization_strength", l1_regularization_strength),
+                           ("l2_regularization_strength", l2_regularization_strength),
+                           ("l2_shrinkage_regularization_strength",
+                            l2_shrinkage_regularization_strength)):
+            if value < 0.0:
+                raise ValueError(f"`{arg}` needs to be positive or zero. Received: "
+                                 f"{arg}={value}.")
         self.learning_rate_power = learning_rate_power
         self.initial_accumulator_value = initial_accumulator_value
         self.l1_regularization_strength = l1_regularization_strength

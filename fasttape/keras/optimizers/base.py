@@ -436,10 +436,7 @@ def _prepare_gradient(grad, var):
                 f"[0, {shape[0]}) for variable '{var.name}'")
         return _Gradient(values=values.astype(compute).reshape(indices.size, -1),
                          indices=indices.astype(np.int64))
-    if isinstance(grad, _engine.Variable):
-        g = np.asarray(grad)
-    else:
-        g = np.asarray(grad)
+    g = np.asarray(grad)
     if g.dtype.kind not in "fiub":
         raise TypeError(f"Gradient for variable '{var.name}' has dtype {g.dtype}; expected a "
                         "real number type")
