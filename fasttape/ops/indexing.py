@@ -562,6 +562,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     on = convert_to_tensor(1, dtype=want) if on is None else on
     off = convert_to_tensor(0, dtype=want) if off is None else off
     ind = idx._value
+    _engine.untraceable()                # computed from the indices' values, not an op
     a = -1 if axis is None else _int_scalar(axis, "axis")
     if a != -1 and not 0 <= a <= ind.ndim:
         raise errors.InvalidArgumentError(
