@@ -214,7 +214,7 @@ def _fn_jac(fw, rng):
     return _function_impls(fw, impls, jax_jacobian, (A0, x0), tf_make)
 
 
-def _register(name, build, bars, first_args=None):
+def _register(name, build, bars):
     src = WORKLOADS[name]
     register(Workload(
         name=f"fn_{name}",

@@ -881,6 +881,7 @@ def _replay_eager(program, call):
     for s, t in zip(program.inputs, call.tensors):
         vals[s] = t
     variables = call.variables
+    scratch = {}
     for item in program.code:
         kind = item[0]
         if kind == OP:
@@ -888,7 +889,7 @@ def _replay_eager(program, call):
             if item[5] is not None:
                 attrs = list(attrs)
                 for i, how, s in item[5]:
-                    attrs[i] = vals[s]._value if how == 0 else []
+                    attrs[i] = vals[s]._value if how == 0 else scratch.setdefault(s, [])
                 attrs = tuple(attrs)
             vals[item[4]] = _engine.apply(item[1], tuple([vals[s] for s in item[2]]), attrs)
         elif kind == READ:

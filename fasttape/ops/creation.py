@@ -357,6 +357,7 @@ class _Seeds:
             self.calls = {}
 
     def generator(self, seed):
+        _engine.untraceable()            # a traced function draws anew on every call
         with self.lock:
             if self.global_seed is None and seed is None:
                 return self.unseeded

@@ -85,7 +85,7 @@ def _rows_as_batch(indices, rows, batch_dims):
     axes batch axes (a stacked cotangent's rows each use the same indices)."""
     if not rows:
         return indices, batch_dims
-    ind = indices._value
+    ind = np.asarray(indices)            # (a traced function guards on the values)
     return _engine.wrap(np.broadcast_to(ind, rows + ind.shape)), batch_dims + len(rows)
 
 
@@ -128,7 +128,7 @@ def _gather_vjp(g, indices, axis, batch_dims, sparse, params_shape):
         # TF's axis-0 gradient: the upstream rows, at the raw (flattened) indices
         n = indices._value.size
         values = _reshape_to(g, (n,) + params_shape[1:])
-        flat = _engine.wrap(indices._value.reshape(-1))
+        flat = _reshape_to(indices, (-1,))     # an op: traced functions replay it
         dense_shape = _engine.wrap(np.array(params_shape, dtype=np.int32))
         return IndexedSlices(values, flat, dense_shape), None
     return _engine.apply(_gather_grad.op, (g, indices), (axis, batch_dims, params_shape)), None
@@ -293,7 +293,7 @@ def _gather_nd_vjp(g, indices, batch_dims, policy, params_shape):
     if not rows and ind.ndim == 2 and ind.shape[1] == 1 and batch_dims == 0 \
             and policy == "ERROR":
         # TF's sparse case: whole rows of params, one per index
-        flat = _engine.wrap(ind.reshape(-1))
+        flat = _reshape_to(indices, (-1,))     # an op: traced functions replay it
         return IndexedSlices(g, flat, _engine.wrap(np.array(params_shape, dtype=ind.dtype))), None
     ind, batch = _rows_as_batch(indices, rows, batch_dims)
     return _engine.apply(_scatter_nd.op, (g, ind), (rows + params_shape, batch, policy)), None
@@ -395,7 +395,7 @@ def _tensor_scatter_vjp(g, indices, mode, policy, rank, needs):
         g_tensor = g
         if mode == "update":
             # a constant mask, false where updates were written (broadcast over any rows)
-            ind = indices._value
+            ind = np.asarray(indices)    # (a traced function guards on the values)
             inner = shape[lead:]
             written = np.zeros(ind.shape[:-1] + inner[ind.shape[-1]:], dtype=bool)
             kept = _scatter_nd_array(np.ones(inner, dtype=bool), ind, written, "update",
@@ -562,6 +562,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     on = convert_to_tensor(1, dtype=want) if on is None else on
     off = convert_to_tensor(0, dtype=want) if off is None else off
     ind = idx._value
+    _engine.untraceable()                # computed from the indices' values, not an op
     a = -1 if axis is None else _int_scalar(axis, "axis")
     if a != -1 and not 0 <= a <= ind.ndim:
         raise errors.InvalidArgumentError(

@@ -246,6 +246,15 @@ def current_tracer():
     return _tracer()
 
 
+def untraceable():
+    """Called by code that makes a tensor without an op from values a trace cannot
+    replay (random draws, arrays computed from a tensor's value): a function being
+    traced then runs its Python on every call instead of replaying."""
+    tracer = _tracer()
+    if tracer is not None:
+        tracer.opaque = True
+
+
 cdef inline bint _sweep_records():
     """Whether a reverse sweep must run as ops: a tape records, or a trace is taken (so the
     backward computation lands in the traced program)."""

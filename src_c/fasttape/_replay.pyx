@@ -3,8 +3,9 @@
 # A program is what a trace of one call kept: instructions in execution order, each
 # reading and writing slots (numbered buffers), plus the constants it captured. Kinds:
 #   OP      (op, input slots, attrs, output slot, binds): one op's forward; binds is
-#           None or (attr index, how, slot) triples: how 0 takes the attribute from the
-#           slot's array, how 1 makes it a new empty list (a cache the forward fills)
+#           None or (attr index, how, n) triples: how 0 takes the attribute from slot
+#           n's array, how 1 gives list number n of this run, new and empty (a cache
+#           the forward fills for its gradient op)
 #   READ    (ref, slot): a variable's current value (ref: an int, the index among the
 #           call's variable arguments, or a captured Variable)
 #   ASSIGN  (ref, how, slot): assign (0), assign_add (1) or assign_sub (2)
@@ -362,6 +363,7 @@ cdef class Program:
         cdef double r
         cdef dict overlay = None        # id(variable) -> (variable, new array): buffered assigns
         cdef list prints = None
+        cdef dict scratch = None        # list attributes of this run, by number
         cdef cnp.ndarray a, b, v
         cdef OpDef op
         for s, value in self.constants.items():
@@ -391,10 +393,15 @@ cdef class Program:
                 if item[5] is not None:
                     attrs = list(attrs)
                     for k, how, s in item[5]:
-                        if how == 0 and fresh[s]:
+                        if how == 1:
+                            if scratch is None:
+                                scratch = {}
+                            attrs[k] = scratch.setdefault(s, [])
+                            continue
+                        if fresh[s]:
                             vals[s] = self._materialise(s)
                             fresh[s] = 0
-                        attrs[k] = vals[s] if how == 0 else []
+                        attrs[k] = vals[s]
                     attrs = tuple(attrs)
                 value = _forward(op, args, attrs)
                 s = item[4]
@@ -569,6 +576,7 @@ cdef class Recorder:
     cdef public dict var_ref          # id(variable) -> int (argument) or the Variable
     cdef public dict array_slot       # id(array) -> the first slot holding it
     cdef public bint opaque           # an op's attributes cannot be replayed
+    cdef public dict list_key         # id(list attribute) -> its number in a run
 
     def __init__(self, var_args=()):
         self.code = []
@@ -581,6 +589,7 @@ cdef class Recorder:
         self.var_ref = {}
         self.array_slot = {}
         self.opaque = False
+        self.list_key = {}
         for i, v in enumerate(var_args):
             self.var_ref.setdefault(id(v.handle), i)
 
@@ -633,7 +642,12 @@ cdef class Recorder:
         if isinstance(a, np.ndarray) and id(a) in self.array_slot:
             return binds + ((i, 0, self.array_slot[id(a)]),)
         if type(a) is list and all([isinstance(x, np.ndarray) for x in a]):
-            return binds + ((i, 1, -1),)
+            # ops handed the same list (a forward and its gradient op) share one per run
+            key = self.list_key.get(id(a))
+            if key is None:
+                key = self.list_key[id(a)] = len(self.list_key)
+                self.keep.append(a)
+            return binds + ((i, 1, key),)
         if isinstance(a, _dtypes.DType):
             return binds
         self.opaque = True

@@ -664,3 +664,11 @@ def test_returning_an_arbitrary_object_raises_type_error():
     with pytest.raises(TypeError, match="must return"):
         f(tf.constant(1.0))
     assert f.experimental_get_tracing_count() == 0
+
+
+def test_random_draws_anew_and_one_hot_follows_its_indices():
+    f = tf.function(lambda: tf.random.uniform([4]))
+    assert not np.array_equal(f(), f())
+    g = tf.function(lambda i: tf.one_hot(i, 3))
+    check(g(tf.constant([0, 2])), np.eye(3)[[0, 2]])
+    check(g(tf.constant([1, 1])), np.eye(3)[[1, 1]])

@@ -187,3 +187,17 @@ def test_register_path_matches_eager_bitwise(dtype, shape):
                                    atol=1e-6 if dtype == tf.float32 else 1e-14)
     program = list(traced._entries.values())[0].programs[0]
     assert program.num_register_instructions > 100
+
+
+def test_gather_gradient_inside_follows_the_indices():
+    @tf.function
+    def g(p, i):
+        with tf.GradientTape() as t:
+            t.watch(p)
+            y = tf.reduce_sum(tf.gather(p, i) * 2.0)
+        return tf.convert_to_tensor(t.gradient(y, p))
+
+    p = tf.constant([1.0, 3.0, 2.0])
+    check(g(p, tf.constant([0])), [2.0, 0.0, 0.0])
+    check(g(p, tf.constant([2, 2])), [0.0, 0.0, 4.0])
+    check(g(p, tf.constant([1])), [0.0, 2.0, 0.0])
