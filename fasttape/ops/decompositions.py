@@ -34,7 +34,8 @@ from fasttape.ops.linalg import (
     _check_decomposition, _check_square, _constant, _lapack, _mm, _transpose, band_part,
     cholesky, cholesky_solve, diag, diag_part, matmul, solve, triangular_solve,
 )
-from fasttape.ops.reductions import reduce_sum
+from fasttape.ops.indexing import gather
+from fasttape.ops.reductions import reduce_max, reduce_sum
 from fasttape.ops.shape import concat, expand_dims, reshape
 
 __all__ = []
@@ -377,11 +378,12 @@ def _lu_vjp(g, ans):
     return _mm(_perm_matrix(perm), permuted, ta=True)
 
 
-def _perm_matrix(perm):
-    """P with P[i, perm[i]] = 1, so that P a = a[perm] (a constant)."""
-    p = np.asarray(_engine.read(perm)._value).astype(np.int64)
-    eye = np.eye(p.shape[-1], dtype=_engine.read(perm)._value.dtype)
-    return _constant(eye[p])
+def _perm_matrix(perm, dtype=None):
+    """P with P[..., i, perm[i]] = 1, so that P a = a[perm]: identity rows gathered by an
+    op rather than built from perm's value, so that a traced function reads perm anew."""
+    perm = convert_to_tensor(perm)
+    eye = np.eye(perm.shape[-1], dtype=(dtype or perm.dtype).as_numpy_dtype)
+    return gather(_constant(eye), ew.cast(perm, dtypes.int64))
 
 
 @export("linalg")
@@ -401,17 +403,12 @@ def lu(input, output_idx_type=dtypes.int32, name=None):  # noqa: A002 - TF's nam
     _no_half_kernel(x, "Lu")
     n = x.shape[-1]
     packed, perm = _unpack(_engine.apply(_lu.op, (x,), ()), tuple(x.shape[:-2]), (n, n), (n,))
-    p = _constant(np.asarray(perm._value).astype(dtypes.as_dtype(output_idx_type)
-                                                    .as_numpy_dtype))
-    return Lu(packed, p)
+    return Lu(packed, ew.cast(perm, output_idx_type))
 
 
 def _lu_parts(lower_upper, perm):
     lu_t = convert_to_tensor(lower_upper)
-    p = np.asarray(convert_to_tensor(perm)._value).astype(np.int64)
-    n = lu_t.shape[-1]
-    rows = _constant(np.eye(n, dtype=lu_t.dtype.as_numpy_dtype)[p])     # P a = a[p]
-    return lu_t, rows
+    return lu_t, _perm_matrix(perm, lu_t.dtype)     # P a = a[perm]
 
 
 @export("linalg")
@@ -454,11 +451,9 @@ def pinv(a, rcond=None, validate_args=False, name=None):
     if rcond is None:
         rcond = 10.0 * max(m, n) * _eps(x.dtype)
     s, u, v = svd(x)
-    cutoff = np.asarray(rcond, x.dtype.as_numpy_dtype) * np.max(
-        np.asarray(s._value), axis=-1, keepdims=True, initial=0)
-    keep = np.asarray(s._value) > cutoff
-    safe = ew.where(_constant(keep), s, ew.ones_like(s))
-    s_inv = ew.where(_constant(keep), ew.reciprocal(safe), ew.zeros_like(s))
+    keep = ew.greater(s, _above(s, rcond))
+    safe = ew.where(keep, s, ew.ones_like(s))
+    s_inv = ew.where(keep, ew.reciprocal(safe), ew.zeros_like(s))
     return matmul(v * expand_dims(s_inv, -2), u, adjoint_b=True)
 
 
@@ -467,10 +462,18 @@ def matrix_rank(a, tol=None, validate_args=False, name=None):
     """The number of singular values above tol (default max(s) * max(m, n) * eps),
     an int32 Tensor of the batch shape."""
     x = _matrix(a, "Svd")
-    s = np.asarray(svd(x, compute_uv=False)._value)
+    s = svd(x, compute_uv=False)
     if tol is None:
-        tol = np.max(s, axis=-1, keepdims=True, initial=0) * max(x.shape[-2:]) * _eps(x.dtype)
-    return _constant(np.sum(s > np.asarray(tol), axis=-1).astype(np.int32))
+        tol = _above(s, max(x.shape[-2:]) * _eps(x.dtype))
+    above = ew.greater(s, convert_to_tensor(tol, dtype=s.dtype))
+    return reduce_sum(ew.cast(above, dtypes.int32), axis=-1)
+
+
+def _above(s, rcond):
+    """rcond * max(s) over the last axis (kept), as ops: 0 for no singular values."""
+    if s.shape[-1] == 0:
+        return ew.zeros_like(s[..., :1])
+    return convert_to_tensor(rcond, dtype=s.dtype) * reduce_max(s, axis=-1, keepdims=True)
 
 
 @export("linalg")
@@ -518,6 +521,7 @@ def expm(input, name=None):  # noqa: A002 - TF's name
     _check_square(x, "MatrixExponential")
     n = x.shape[-1]
     dt = x.dtype.as_numpy_dtype
+    _engine.untraceable()       # the number of squarings comes from the input's value
     norm1 = float(np.max(np.sum(np.abs(x._value), axis=-2), initial=0.0))
     squarings = max(0, int(math.ceil(math.log2(norm1 / _THETA13)))) if norm1 > 0 else 0
     a = x * _constant(np.asarray(2.0 ** -squarings, dt)) if squarings else x
@@ -605,6 +609,7 @@ def logm(input, name=None):  # noqa: A002 - TF's name
     _check_decomposition(x, "MatrixLogarithm")
     _check_square(x, "MatrixLogarithm")
     logm_each = _scipy_linalg("logm").logm
+    _engine.untraceable()       # computed by scipy from the value, not by an op
     a = x._value
     flat = a.reshape((-1,) + a.shape[-2:])
     out = np.stack([logm_each(m) for m in flat]) if flat.size else flat
