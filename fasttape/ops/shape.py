@@ -110,7 +110,7 @@ def convert_list(values):
     """Convert an op's list of inputs as TF does: non-tensors adopt the dtype of the
     first tensor among them, or else of the first value."""
     for v in values:
-        if type(v) is not _engine.Tensor:
+        if type(v) is not _engine.Tensor or v._value is None:   # (None: uninitialised)
             break
     else:
         return values           # all Tensors already (the common case): nothing to do
@@ -852,7 +852,7 @@ def _fast_key(key, shape):
 def getitem(tensor, key):
     """`tensor[key]` with TF's basic indexing (ints, slices, `...`, None, 0-d int tensors,
     or one boolean mask tensor). A slice of a Variable also has `.assign(value)`."""
-    if type(tensor) is _engine.Tensor:
+    if type(tensor) is _engine.Tensor and tensor._value is not None:
         # the common keys skip canonicalisation: one check, then the op
         in_shape = tensor._value.shape
         fast = _fast_key(key, in_shape)
