@@ -245,6 +245,9 @@ def _window_length(window_length, dtype):
         raise ValueError(f"dtype must be a floating point type. Found {dtype}")
     n = window_length
     if isinstance(n, _TensorLike):
+        if not n.dtype.is_integer:      # TF converts it to int32, refusing other dtypes
+            raise ValueError(f"window_length: Tensor conversion requested dtype int32 for "
+                             f"Tensor with dtype {n.dtype.name}: {n!r}")
         n = int(np.asarray(n))
     if not isinstance(n, (int, np.integer)):
         raise TypeError(f"`window_length` must be an integer. Received: {window_length!r}")
