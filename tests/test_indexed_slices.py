@@ -1,6 +1,6 @@
 """IndexedSlices (fasttape/indexed_slices.py) and how the tape treats sparse gradients.
 
-Behaviour observed with TensorFlow 2.21 (TF_SEMANTICS.md section 7.3).
+Behaviour observed with TensorFlow 2.21 (as TensorFlow 2.21 behaves).
 """
 
 import numpy as np

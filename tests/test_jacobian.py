@@ -1,4 +1,4 @@
-"""GradientTape.jacobian and batch_jacobian (TF_SEMANTICS.md sections 1.7, 1.8)."""
+"""GradientTape.jacobian and batch_jacobian (as TensorFlow 2.21 behaves)."""
 
 import numpy as np
 import pytest

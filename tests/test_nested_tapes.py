@@ -1,4 +1,4 @@
-"""Nested tapes and higher-order derivatives (TF_SEMANTICS.md section 1.9)."""
+"""Nested tapes and higher-order derivatives (as TensorFlow 2.21 behaves)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""GradientTape: the recording model and gradient() (TF_SEMANTICS.md sections 1.1-1.6, 2).
+"""GradientTape: the recording model and gradient() (as TensorFlow 2.21 behaves).
 
 One test per behaviour; each states TensorFlow 2.21's observed behaviour, which
 fasttape reproduces (exception classes included). Jacobians and nested tapes have

@@ -1,5 +1,5 @@
 """Tensors: dtypes and promotion, printing, Python protocols and numpy interop
-(TF_SEMANTICS.md sections 4 and 5)."""
+ (as TensorFlow 2.21 behaves)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Variables: construction, names, reading, assignment, tapes (TF_SEMANTICS.md section 3)."""
+"""Variables: construction, names, reading, assignment, tapes (as TensorFlow 2.21 behaves)."""
 
 import numpy as np
 import pytest

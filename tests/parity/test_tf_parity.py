@@ -4,8 +4,8 @@ Each program is written once as a function of a module `tf` and returns a nest o
 results (tensors, None, Python values). It runs with `tf` bound to fasttape and to
 TensorFlow; values, dtypes, shapes and None-ness must agree, and so must the sign of
 zeros (TF's conventions give -0.0 in places). Covered: every op of the core list, with
-broadcasting, first and second derivatives, and the edge points of TF_SEMANTICS.md
-section 6 (kinks, poles, the pow table, ties, clip bounds, nan leakage through where).
+broadcasting, first and second derivatives, and TF 2.21's edge points
+(kinks, poles, the pow table, ties, clip bounds, nan leakage through where).
 """
 
 import pytest
@@ -127,7 +127,7 @@ for _name in BINARY:
             PROGRAMS[f"binary-{_name}-{_dtype}-{_id}"] = _binary_program(_name, _dtype, _shapes)
 
 
-# --- edge points (TF_SEMANTICS.md section 6) ----------------------------------------------
+# --- edge points, as TF 2.21 gives them -----------------------------------------------------
 
 @program("kinks-abs-relu-at-0")
 def _kinks(tf):
