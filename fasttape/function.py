@@ -267,6 +267,11 @@ class _Tracer(Recorder):
         self.var_slot.pop(id(v), None)
         self.code.append((ASSIGN, ref, how, s))
 
+    def on_replace(self, v):
+        """`v` gets an array computed outside ops (an optimizer's fused update)."""
+        if id(v) not in self.restore:
+            self.restore[id(v)] = (v, _engine.variable_value(v))
+
     def on_create(self, v):
         if not self.first:
             raise ValueError(
