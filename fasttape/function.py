@@ -30,7 +30,7 @@ import weakref
 
 import numpy as np
 
-from fasttape import _engine, errors, nest
+from fasttape import _engine, _memory, errors, nest
 from fasttape import dtypes as _dtypes
 from fasttape._convert import convert_to_tensor
 from fasttape._engine import Tensor, Variable
@@ -44,6 +44,7 @@ __all__ = ["function", "Function", "ConcreteFunction", "TensorSpec", "executing_
 
 # Programs kept per trace key beyond the first, for other outcomes of its guards.
 MAX_VARIANTS = 8
+POOLED_BYTES = 1 << 18        # the smallest buffer fasttape._pool caches (256 KiB)
 
 _run_eagerly = False
 
@@ -267,6 +268,11 @@ class _Tracer(Recorder):
         self.var_slot.pop(id(v), None)
         self.code.append((ASSIGN, ref, how, s))
 
+    def on_replace(self, v):
+        """`v` gets an array computed outside ops (an optimizer's fused update)."""
+        if id(v) not in self.restore:
+            self.restore[id(v)] = (v, _engine.variable_value(v))
+
     def on_create(self, v):
         if not self.first:
             raise ValueError(
@@ -414,10 +420,11 @@ def _covers(general, key):
 
 class _Entry:
     """The programs of one exact trace key: the first trace and its guard variants."""
-    __slots__ = ("programs", "structure", "out_specs", "opaque")
+    __slots__ = ("programs", "structure", "out_specs", "opaque", "pooled")
 
     def __init__(self, structure, out_specs):
         self.opaque = False
+        self.pooled = False             # some buffer is large enough for fasttape's pool
         self.programs = []
         self.structure = structure
         self.out_specs = out_specs
@@ -645,6 +652,16 @@ class Function:
         return self._trace(call, None)
 
     def _replay(self, entry, call):
+        if not entry.pooled:
+            return self._replay_programs(entry, call)
+        # buffers of pool size: reuse them across calls as a tape's steps do
+        _memory.enter()
+        try:
+            return self._replay_programs(entry, call)
+        finally:
+            _memory.exit()
+
+    def _replay_programs(self, entry, call):
         arrays = [t._value for t in call.tensors]
         eager = _engine.any_recording() or bool(_engine.active_observers())
         for program in entry.programs:
@@ -693,6 +710,8 @@ class Function:
             entry.opaque = True           # every call runs the Python function
         elif len(entry.programs) <= MAX_VARIANTS:
             entry.programs.append(program)
+            entry.pooled = entry.pooled or any(
+                getattr(a, "nbytes", 0) >= POOLED_BYTES for a in tracer.example)
         self._traced_variables = True
         return out
 

@@ -955,6 +955,13 @@ def replace_value(Variable v, cnp.ndarray value):
     if value.dtype != root._value.dtype or shape_of(value) != shape_of(root._value):
         raise ValueError(f"replace_value: {value.dtype}{shape_of(value)} for variable "
                          f"'{root._name}' of {root._value.dtype}{shape_of(root._value)}")
+    if _n_tracing:
+        tracer = _tracer()
+        if tracer is not None:
+            # computed outside any op, so no program can replay it: the function runs
+            # its Python on every call (and a dry trace puts the old value back)
+            tracer.opaque = True
+            tracer.on_replace(root)
     root._value = _freeze(value)
     root._snapshot = None
 
