@@ -557,3 +557,71 @@ def test_every_public_function_is_covered():
 def test_exclusions_name_public_functions():
     for name in EXCLUDED:
         assert callable(_public(name)), name
+
+
+# ---- paths the table's inputs do not reach ---------------------------------------------
+
+# Value-dependent paths behind an argument or mode: (function, [input makers])
+PATHS = {
+    "pad with a tensor constant_values": (
+        lambda x, c: tf.pad(x, [[1, 0], [0, 2]], constant_values=c), [F(2, 3), F()]),
+    "lstsq with a tensor l2_regularizer": (
+        lambda a, b, l2: tf.linalg.lstsq(a, b, l2_regularizer=l2), [F(4, 3), F(4, 2), P()]),
+    "tridiagonal_solve conjugate_rhs": (
+        lambda d, r: tf.linalg.tridiagonal_solve(tf.cast(d, tf.complex128), r,
+                                                 conjugate_rhs=True), [F(3, 4), C(4, 2)]),
+    "logdet complex": (lambda a: tf.linalg.logdet(tf.cast(a, tf.complex128)), [SPD(3)]),
+    "reduce_max second order": (
+        lambda x: _second_order(lambda y: tf.square(tf.reduce_max(y, axis=1)), x), [F(3, 4)]),
+    "reduce_min second order": (
+        lambda x: _second_order(lambda y: tf.square(tf.reduce_min(y, axis=0)), x), [F(3, 4)]),
+    "LinearOperatorCirculant to_dense": (
+        lambda s: tf.linalg.LinearOperatorCirculant(
+            tf.cast(s, tf.complex128), input_output_dtype=tf.complex128).to_dense(), [F(4)]),
+    "LinearOperatorPermutation to_dense": (
+        lambda p: tf.linalg.LinearOperatorPermutation(p, dtype=tf.float64).to_dense(),
+        [lambda rng: rng.permutation(4).astype(np.int32)]),
+}
+
+
+def _second_order(f, x):
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = f(x)
+        g = inner.gradient(y, x)
+        s = tf.reduce_sum(g * tf.sin(x))
+    return g, outer.gradient(s, x)
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+def test_value_dependent_path_replays_correctly(path):
+    fn, makers = PATHS[path]
+    traced = tf.function(fn)
+    traced(*_draw(makers, 0))
+    for seed in (1, 2, 3):
+        xs = _draw(makers, seed)
+        _assert_same(traced(*xs), fn(*xs))
+
+
+# name -> (function, makers of inputs where it passes, makers where it fails)
+ASSERTS = {
+    "Assert": (lambda x: tf.debugging.Assert(tf.reduce_all(x > 0.0), [x]), [P(3)], [F(3)]),
+    "assert_equal": (lambda x, y: tf.debugging.assert_equal(x, y), [I(0, 1, 3)] * 2,
+                     [I(0, 1, 3), I(1, 2, 3)]),
+    "assert_less": (lambda x: tf.debugging.assert_less(x, 3.0), [F(3)], [F(3, lo=3.5, hi=4)]),
+    "assert_positive": (lambda x: tf.debugging.assert_positive(x), [P(3)], [F(3, lo=-2, hi=-1)]),
+    "assert_near": (lambda x, y: tf.debugging.assert_near(x, y), [I(0, 1, 3, dtype=np.float64)] * 2,
+                    [F(3), F(3)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ASSERTS))
+def test_assertion_traced_on_passing_input_raises_on_failing_one(name):
+    fn, passing, failing = ASSERTS[name]
+    traced = tf.function(fn)
+    traced(*_draw(passing, 0))
+    traced(*_draw(passing, 1))
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        traced(*_draw(failing, 2))
