@@ -581,6 +581,10 @@ PATHS = {
     "LinearOperatorPermutation to_dense": (
         lambda p: tf.linalg.LinearOperatorPermutation(p, dtype=tf.float64).to_dense(),
         [lambda rng: rng.permutation(4).astype(np.int32)]),
+    "embedding_lookup over shards": (
+        lambda i: tf.nn.embedding_lookup(
+            [tf.reshape(tf.range(6.0), (3, 2)), tf.reshape(tf.range(6.0, 12.0), (3, 2))], i),
+        [I(0, 6, 4)]),
 }
 
 
@@ -625,3 +629,30 @@ def test_assertion_traced_on_passing_input_raises_on_failing_one(name):
     traced(*_draw(passing, 1))
     with pytest.raises(tf.errors.InvalidArgumentError):
         traced(*_draw(failing, 2))
+
+
+# Variable writes whose rows or values come from the inputs: name -> (write(v, u, i), shape)
+WRITES = {
+    "scatter_nd_add": (lambda v, u, i: v.scatter_nd_add(tf.reshape(i, (1, 1)), u), (1,)),
+    "scatter_nd_update": (lambda v, u, i: v.scatter_nd_update(tf.reshape(i, (1, 1)), u), (1,)),
+    "scatter_update": (lambda v, u, i: v.scatter_update(
+        tf.IndexedSlices(u, tf.reshape(i, (1,)))), (1,)),
+    "slice assign": (lambda v, u, i: v[1:2].assign(u), (1,)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_variable_write_replays_new_values(name):
+    write, shape = WRITES[name]
+    traced_var, eager_var = tf.Variable(np.zeros(4)), tf.Variable(np.zeros(4))
+
+    def reset_and_write(v, u, i):      # the variable holds the same value before each write
+        v.assign(tf.zeros(4, tf.float64))
+        return write(v, u, i)
+    traced = tf.function(lambda u, i: reset_and_write(traced_var, u, i))
+    rng = np.random.default_rng(0)
+    for _ in range(4):
+        u, i = tf.constant(rng.uniform(-2, 2, shape)), tf.constant(int(rng.integers(0, 4)))
+        traced(u, i)
+        reset_and_write(eager_var, u, i)
+        np.testing.assert_array_equal(traced_var.numpy(), eager_var.numpy())
