@@ -135,7 +135,8 @@ def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's nam
         InvalidArgumentError: condition is false.
         ValueError: condition has more than one element.
     """
-    cond = np.asarray(_engine.read(condition)._value if isinstance(condition, _TensorLike)
+    # np.asarray reads a tensor through its value hook: a traced function guards on it
+    cond = np.asarray(_engine.read(condition) if isinstance(condition, _TensorLike)
                       else condition)
     if cond.size != 1:
         raise ValueError("The truth value of an array with more than one element is "
@@ -160,7 +161,7 @@ def _static_shape(x):
 
 
 def _int_value(v):
-    return int(np.asarray(v._value if isinstance(v, Tensor) else v))
+    return int(np.asarray(v))
 
 
 def _rank_error(message, what, shape):

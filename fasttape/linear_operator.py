@@ -14,6 +14,7 @@ from fasttape._convert import convert_to_tensor
 from fasttape.ops import elementwise as ew
 from fasttape.ops import linalg as la
 from fasttape.ops._registry import export
+from fasttape.ops.complex_ops import conj
 from fasttape.ops.decompositions import eigvalsh
 from fasttape.ops.reductions import reduce_prod, reduce_sum
 from fasttape.ops.shape import concat, expand_dims, reshape
@@ -32,7 +33,7 @@ def _adj(x):
 
 def _conj(x):
     """The complex conjugate (complex tensors carry no gradients in fasttape)."""
-    return convert_to_tensor(np.conj(x._value)) if x.dtype.is_complex else x
+    return conj(x)
 
 
 @export("linalg")
@@ -923,7 +924,7 @@ class LinearOperatorCirculant(LinearOperator):
         return tuple(self._spectrum.shape[:-1]) + (n, n)
 
     def _to_dense(self):
-        s = np.asarray(self._spectrum._value)
+        s = np.asarray(self._spectrum)      # a traced function guards on the spectrum
         c = np.fft.ifft(s, axis=-1)
         n = s.shape[-1]
         i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
@@ -992,7 +993,7 @@ class LinearOperatorPermutation(LinearOperator):
 
     def __init__(self, perm, dtype=dtypes.float32, is_non_singular=None, is_self_adjoint=None,
                  is_positive_definite=None, is_square=None, name="LinearOperatorPermutation"):
-        self._perm = np.asarray(convert_to_tensor(perm)._value, dtype=np.int64)
+        self._perm = np.asarray(convert_to_tensor(perm), dtype=np.int64)  # guarded
         super().__init__(dtype, None, is_non_singular, is_self_adjoint, is_positive_definite,
                          True, name, {"perm": perm})
 

@@ -87,22 +87,39 @@ def _forward_backward(log_probs, labels, label_length, logit_length, blank):
     return loss, grad
 
 
-@defop(float_only=True, same_dtype=False, public=False)
-def _ctc_loss(logits, labels, label_length, logit_length, blank=0, cache=None):
+def _loss_and_grad(logits, labels, label_length, logit_length, blank):
     work = logits.astype(np.float64)
     shifted = work - work.max(axis=2, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=2, keepdims=True))
     loss, grad = _forward_backward(log_probs, labels.astype(np.int64),
                                    label_length.astype(np.int64),
                                    logit_length.astype(np.int64), blank)
-    cache.append(grad.astype(logits.dtype))
-    return loss.astype(logits.dtype)
+    return loss.astype(logits.dtype), grad.astype(logits.dtype)
+
+
+@defop(float_only=True, same_dtype=False, public=False)
+def _ctc_loss(logits, labels, label_length, logit_length, blank=0, cache=None):
+    loss, grad = _loss_and_grad(logits, labels, label_length, logit_length, blank)
+    cache.append(grad)
+    return loss
+
+
+@defop(float_only=True, same_dtype=False, public=False)
+def _ctc_grad(logits, labels, label_length, logit_length, blank=0):
+    # the loss's gradient as an op of its own, for traced functions (see the rule)
+    return _loss_and_grad(logits, labels, label_length, logit_length, blank)[1]
 
 
 @_ctc_loss.defvjp
-def _ctc_loss_vjp(g, cache):
-    # the held gradient is a constant of the graph: no second derivative flows
-    return shape.reshape(g, [1, -1, 1]) * _engine.wrap(cache[0]), None, None, None
+def _ctc_loss_vjp(g, logits, labels, label_length, logit_length, blank, cache):
+    # the held gradient is a constant of the graph: no second derivative flows. A
+    # traced program would replay that array as a stale constant, so while tracing
+    # the gradient is recomputed by an op instead
+    if _engine.current_tracer() is not None:
+        grad = apply(_ctc_grad.op, (logits, labels, label_length, logit_length), (blank,))
+    else:
+        grad = _engine.wrap(cache[0])
+    return shape.reshape(g, [1, -1, 1]) * grad, None, None, None
 
 
 def _int_vector(value, what, size=None):

@@ -30,6 +30,7 @@ from fasttape import _engine, dtypes, errors
 from fasttape._convert import convert_to_tensor
 from fasttape.ops import elementwise as ew
 from fasttape.ops._registry import defop, export
+from fasttape.ops.complex_ops import conj
 from fasttape.ops.linalg import (
     _check_decomposition, _check_square, _constant, _lapack, _mm, _transpose, band_part,
     cholesky, cholesky_solve, diag, diag_part, matmul, solve, triangular_solve,
@@ -491,7 +492,8 @@ def lstsq(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
         raise errors.InvalidArgumentError(
             f"Incompatible shapes: matrix {tuple(a.shape)} vs rhs {tuple(b.shape)} "
             f"[Op:MatrixSolveLs]")
-    l2 = float(np.asarray(_engine.read(l2_regularizer)._value)
+    # read through the value hook: a traced function guards on the regularizer
+    l2 = float(np.asarray(_engine.read(l2_regularizer))
                if not isinstance(l2_regularizer, (int, float)) else l2_regularizer)
     if not fast:
         if l2 == 0.0:
@@ -701,7 +703,7 @@ def tridiagonal_solve(diagonals, rhs, diagonals_format="compact", transpose_rhs=
     if transpose_rhs:
         b = _transpose(b)
     if conjugate_rhs and b.dtype.is_complex:
-        b = _constant(np.conj(b._value))
+        b = conj(b)
     vector = b.shape.rank == a.shape.rank - 1
     if vector:
         b = expand_dims(b, -1)

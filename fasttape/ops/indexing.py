@@ -663,6 +663,7 @@ def _sharded_lookup(shards, ids):
     shards = [_engine.read(s) if isinstance(s, _TensorLike) else convert_to_tensor(s)
               for s in shards]
     idx = _index_tensor(ids, "GatherV2")
+    _engine.untraceable()               # the split of the ids among shards is computed here
     flat = idx._value.reshape(-1).astype(np.int64)
     count = len(shards)
     total = sum(s._value.shape[0] for s in shards)
@@ -725,8 +726,9 @@ def _scatter_rows(var, sparse_delta, how):
         raise TypeError(f"Argument `sparse_delta` must be a `tf.IndexedSlices`. Received "
                         f"arg: {sparse_delta}")
     current = np.asarray(var)
-    updates = convert_to_tensor(sparse_delta.values, dtype=var.dtype)._value
-    indices = _index_tensor(sparse_delta.indices, op)._value
+    # read through the value hook: a traced function guards on what is written
+    updates = np.asarray(convert_to_tensor(sparse_delta.values, dtype=var.dtype))
+    indices = np.asarray(_index_tensor(sparse_delta.indices, op))
     if current.ndim == 0:
         raise errors.InvalidArgumentError(f"params must be at least 1-D [Op:{op}]")
     if updates.ndim and updates.shape != indices.shape + current.shape[1:]:
@@ -752,8 +754,8 @@ def _scatter_nd_variable(var, indices, updates, how):
     """var.scatter_nd_<how>(indices, updates)."""
     op = f"ResourceScatterNd{how.capitalize()}"
     current = np.asarray(var)
-    upd = convert_to_tensor(updates, dtype=var.dtype)._value
-    ind = _index_tensor(indices, op)._value
+    upd = np.asarray(convert_to_tensor(updates, dtype=var.dtype))      # guarded, as above
+    ind = np.asarray(_index_tensor(indices, op))
     _check_nd_indices(current.shape, ind, 0, op)
     return var.assign(_scatter_nd_array(current, ind, upd, how, op=op))
 
@@ -813,7 +815,7 @@ class _VariableSlice(Tensor):
             InvalidArgumentError: `val` does not broadcast to the slice's shape.
         """
         var = self._variable
-        value = convert_to_tensor(val, dtype=var.dtype)._value
+        value = np.asarray(convert_to_tensor(val, dtype=var.dtype))    # guarded when traced
         new = np.array(var, copy=True)
         target = new[self._key].shape
         try:

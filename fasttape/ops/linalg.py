@@ -27,6 +27,7 @@ from fasttape import _engine, dtypes, errors
 from fasttape._convert import convert_inputs, convert_to_tensor
 from fasttape._engine import _TensorLike
 from fasttape.ops._registry import defop
+from fasttape.ops.complex_ops import real as _real
 from fasttape.ops.elementwise import cast, log
 from fasttape.ops.reductions import reduce_sum
 from fasttape.ops.shape import reshape
@@ -1022,9 +1023,7 @@ def logdet(matrix, name=None):
     chol = cholesky(matrix)
     diagonal = diag_part(chol)
     if diagonal.dtype.is_complex:
-        # real-valued, like TF's; complex tensors are never recorded, so no rule is lost
-        real = np.real(diagonal._value)
-        return _constant(2 * np.sum(np.log(real), axis=-1).astype(real.dtype, copy=False))
+        return 2 * reduce_sum(log(_real(diagonal)), axis=-1)      # real-valued, like TF's
     return 2 * reduce_sum(log(diagonal), axis=-1)
 
 

@@ -217,7 +217,9 @@ def _extreme_grad(g, x, ans, axes=None, keepdims=False, in_shape=None):
 @_extreme_grad.defvjp
 def _extreme_grad_vjp(gg, x, ans, axes, keepdims, in_shape):
     # linear in g; piecewise constant in x and the extremum (no gradient path there)
-    share = _engine.wrap(_shares(x._value, ans._value, axes, in_shape))
+    # the shares as an op (the forward on ones), so that a traced function recomputes them
+    ones = _engine.wrap(np.ones(kept_shape(in_shape, axes), x.dtype.as_numpy_dtype))
+    share = _engine.apply(_extreme_grad.op, (ones, x, ans), (axes, True, in_shape))
     lead = gg._value.ndim - len(in_shape)
     total = reduce_sum(gg * share, axis=[a + lead for a in axes], keepdims=keepdims)
     return total, None, None

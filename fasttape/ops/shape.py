@@ -680,7 +680,7 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
             raise errors.InvalidArgumentError(
                 f"cannot compute PadV2 as input #2(zero-based) was expected to be a "
                 f"{x.dtype.name} tensor but is a {fill.dtype.name} tensor [Op:PadV2]")
-        fill = fill._value[()]
+        fill = np.asarray(fill)[()]        # an attribute: a traced function guards on it
     else:
         x, fill = convert_to_tensor(tensor), 0
     shape = x._value.shape

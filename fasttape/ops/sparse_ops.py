@@ -25,9 +25,15 @@ from fasttape.tensor_shape import TensorShape
 __all__ = []
 
 
+def _read(t):
+    """A tensor's value as numpy. Sparse ops compute indices and shapes in Python from
+    values, so a function being traced through them runs its Python on every call."""
+    _engine.untraceable()
+    return _engine.read(convert_to_tensor(t))._value
+
+
 def _int64(x):
-    return np.asarray(_engine.read(x)._value if isinstance(x, _TensorLike) else x,
-                      dtype=np.int64)
+    return np.asarray(_read(x) if isinstance(x, _TensorLike) else x, dtype=np.int64)
 
 
 def _const(a):
@@ -196,7 +202,7 @@ def to_dense(sp_input, default_value=None, validate_indices=True, name=None):
 def from_dense(tensor, name=None):
     """The SparseTensor of the non-zero entries of `tensor` (row-major)."""
     t = convert_to_tensor(tensor)
-    idx = np.argwhere(t._value != 0).astype(np.int64)
+    idx = np.argwhere(_read(t) != 0).astype(np.int64)
     return _make(idx, gather_nd(t, _const(idx)), t._value.shape)
 
 
@@ -215,7 +221,7 @@ def to_indicator(sp_input, vocab_size, name=None):
     """A dense bool tensor [..., vocab_size]: True at the ids held in the last
     dimension of each row of `sp_input` (an integer SparseTensor)."""
     sp = _sparse(sp_input)
-    ids = np.asarray(sp.values._value, dtype=np.int64)
+    ids = np.asarray(_read(sp.values), dtype=np.int64)
     out = np.zeros(sp._shape_tuple()[:-1] + (int(vocab_size),), dtype=bool)
     out[tuple(sp._index_array()[:, :-1].T) + (ids,)] = True
     return _const(out)
@@ -360,7 +366,7 @@ def split(sp_input=None, num_split=None, axis=None, name=None):
 def retain(sp_input, to_retain):
     """The entries where the bool vector `to_retain` is True."""
     sp = _sparse(sp_input)
-    keep = np.nonzero(np.asarray(convert_to_tensor(to_retain)._value, dtype=bool))[0]
+    keep = np.nonzero(np.asarray(_read(to_retain), dtype=bool))[0]
     return _make(sp._index_array()[keep], _take(sp.values, keep), sp._shape_tuple())
 
 
@@ -389,8 +395,8 @@ def mask(a, mask_indices, name=None):
     """The IndexedSlices `a` without the slices whose index is in `mask_indices`."""
     if not isinstance(a, IndexedSlices):
         raise TypeError(f"a must be an IndexedSlices, got {type(a).__name__}")
-    rows = np.asarray(convert_to_tensor(a.indices)._value)
-    keep = np.nonzero(~np.isin(rows, np.asarray(convert_to_tensor(mask_indices)._value)))[0]
+    rows = np.asarray(_read(a.indices))
+    keep = np.nonzero(~np.isin(rows, np.asarray(_read(mask_indices))))[0]
     return IndexedSlices(_take(a.values, keep), _const(rows[keep]), a.dense_shape)
 
 
@@ -443,7 +449,7 @@ def add(a, b, threshold=0):
         # as TF, only sums of entries present in both operands are thresholded
         both = np.zeros(idx.shape[0], dtype=bool)
         both[np.intersect1d(pa, pb)] = True
-        keep = np.nonzero(~both | (np.abs(values._value) >= threshold))[0]
+        keep = np.nonzero(~both | (np.abs(_read(values)) >= threshold))[0]
         idx, values = idx[keep], _take(values, keep)
     return _make(idx, values, sp._shape_tuple())
 
@@ -540,7 +546,7 @@ def _segment_sum(values, ids, n):
 
 def _segment_max(values, ids, n):
     # the max of each group, picked by a gather so the gradient goes to the maxima
-    v = np.asarray(values._value)
+    v = np.asarray(_read(values))
     best = np.full(n, -np.inf)
     np.maximum.at(best, ids, v)
     first = np.zeros(n, dtype=np.int64)
@@ -573,7 +579,7 @@ def softmax(sp_input, name=None):
     _, ids = np.unique(idx[:, :-1], axis=0, return_inverse=True) if idx.shape[0] else (
         None, np.zeros(0, np.int64))
     ids = ids.reshape(-1)
-    v = np.asarray(sp.values._value)
+    v = np.asarray(_read(sp.values))
     shift = np.full(int(ids.max()) + 1 if ids.size else 0, -np.inf)
     np.maximum.at(shift, ids, v)
     e = ew.exp(sp.values - _const(shift[ids].astype(v.dtype)))   # a constant shift
@@ -584,7 +590,7 @@ def softmax(sp_input, name=None):
 # --- sparse segment ops and bincount ---------------------------------------------------
 
 def _segment_ids(segment_ids, num_segments):
-    ids = np.asarray(convert_to_tensor(segment_ids)._value, dtype=np.int64)
+    ids = np.asarray(_read(segment_ids), dtype=np.int64)
     n = int(num_segments) if num_segments is not None else (int(ids.max()) + 1 if ids.size
                                                             else 0)
     return ids, n
@@ -624,8 +630,7 @@ def bincount(values, weights=None, axis=0, minlength=None, maxlength=None,
     """Counts (or summed weights) of each value, as a SparseTensor over the bins that
     occur; with axis=-1 one row of counts per row of a 2-D input."""
     sp_in = values if isinstance(values, SparseTensor) else None
-    v = np.asarray(sp_in.values._value if sp_in is not None
-                   else convert_to_tensor(values)._value)
+    v = np.asarray(_read(sp_in.values if sp_in is not None else values))
     if sp_in is not None:
         rows = sp_in._index_array()[:, 0] if axis == -1 else np.zeros(v.size, np.int64)
         flat = v.reshape(-1)
