@@ -459,10 +459,13 @@ class Adafactor(Optimizer):
     def _slots_for(self, var):
         shape = tuple(var.shape)
         if len(shape) < 2:
-            return [self._zeros_like(var, "v")]
+            # unfactored: Keras still keeps two int32 scalar placeholders for r and c
+            dummies = [_engine.Variable(np.int32(0), trainable=False, name=var.name)
+                       for _ in range(2)]
+            return dummies + [self._zeros_like(var, "velocity")]
         return [self._zeros_like(var, "r", shape=shape[:-1]),
                 self._zeros_like(var, "c", shape=shape[:-2] + shape[-1:]),
-                self._zeros_like(var, "v")]
+                self._zeros_like(var, "velocity")]
 
     def _update(self, var, w, g, g2, slots, lr, wd):
         shape = tuple(var.shape)
@@ -486,12 +489,12 @@ class Adafactor(Optimizer):
             v = np.expand_dims(r / np.mean(r, axis=-1, keepdims=True), -1) * np.expand_dims(c, -2)
             new_slots = [r, c, v]
         else:
-            v = beta_2_t * slots[0].reshape(shape) + (1 - beta_2_t) * g_sq
-            new_slots = [v]
+            v = beta_2_t * slots[2].reshape(shape) + (1 - beta_2_t) * g_sq
+            new_slots = [slots[0], slots[1], v]
         u = g / np.sqrt(v)
         u_hat = u / max(1.0, rms(u) / self.clip_threshold)
         out = w - alpha_t * u_hat
-        return out.astype(w.dtype).reshape(-1), [s.astype(w.dtype).reshape(-1)
+        return out.astype(w.dtype).reshape(-1), [np.asarray(s).reshape(-1)
                                                  for s in new_slots]
 
     def get_config(self):
