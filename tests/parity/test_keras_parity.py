@@ -21,6 +21,7 @@ OPTIMIZERS = [
               "l2_shrinkage_regularization_strength": 0.03, "beta": 0.1}),
     ("Lion", {}), ("Adafactor", {}), ("Adafactor", {"relative_step": False,
                                                      "weight_decay": 0.1}),
+    ("Lamb", {}), ("Lamb", {"weight_decay": 0.1, "beta_1": 0.8}),
     ("SGD", {"clipnorm": 0.5}),
     ("Adam", {"clipvalue": 0.3}), ("Adam", {"global_clipnorm": 0.4}),
     ("Adam", {"use_ema": True, "ema_overwrite_frequency": 2}),
@@ -86,6 +87,35 @@ def test_low_precision_adam_close_to_keras(dtype):
     assert ours.dtype == tf.as_dtype(dtype)
     tol = 1e-6 if dtype == "float32" else 2e-3
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=tol, atol=tol)
+
+
+def test_loss_scale_optimizer_matches_keras():
+    init = [np.linspace(-1, 1, 12).reshape(4, 3), np.array([0.3, -0.2, 0.1])]
+    ours = [tf.Variable(a) for a in init]
+    theirs = [tf_ref.Variable(a) for a in init]
+    o = ko.LossScaleOptimizer(ko.Adam(0.05), initial_scale=64.0, dynamic_growth_steps=2)
+    r = kr.LossScaleOptimizer(kr.Adam(0.05), initial_scale=64.0, dynamic_growth_steps=2)
+    assert float(o.scale_loss(2.0)) == float(r.scale_loss(2.0))
+    grads = _grads(3, 7)
+    grads[2][1][1] = np.inf
+    grads[4][0][0, 0] = np.nan
+    for gs in grads:
+        o.apply_gradients(zip([tf.constant(g) for g in gs], ours))
+        r.apply_gradients(zip([tf_ref.constant(g) for g in gs], theirs))
+        for a, b in zip(ours, theirs):
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-9, atol=1e-12)
+        assert int(o.iterations) == int(r.iterations)
+        assert [np.asarray(v).dtype for v in o.variables] == [
+            np.asarray(v).dtype for v in r.variables]
+        for a, b in zip(o.variables, r.variables):
+            np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6, atol=1e-12)
+        for loss in (3.0, np.float64(3.0)):
+            a, b = o.scale_loss(tf.constant(loss)), r.scale_loss(tf_ref.constant(loss))
+            assert a.dtype.name == b.dtype.name and float(a) == float(b)
+    a, b = o.get_config(), r.get_config()
+    assert a["initial_scale"] == b["initial_scale"]
+    assert a["dynamic_growth_steps"] == b["dynamic_growth_steps"]
+    assert sorted(a["inner_optimizer"]["config"]) == sorted(b["inner_optimizer"]["config"])
 
 
 SCHEDULES = [
