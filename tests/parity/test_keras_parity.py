@@ -219,6 +219,49 @@ def test_sparse_categorical_crossentropy_matches_keras():
     np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12)
 
 
+@pytest.mark.parametrize("kwargs", [{}, {"gamma": 4.0, "margin": 0.25},
+                                    {"remove_diagonal": False}])
+def test_circle_matches_keras(kwargs):
+    rng = np.random.default_rng(0)
+    e = rng.normal(size=(6, 4))
+    e /= np.linalg.norm(e, axis=1, keepdims=True)
+    labels = np.array([0, 1, 0, 2, 1, 3])
+    for reduction in ("sum_over_batch_size", "sum", "none"):
+        for sw in (None, np.arange(1.0, 7.0)):
+            a = tf.keras.losses.Circle(reduction=reduction, **kwargs)(labels, e, sw)
+            b = tf_ref.keras.losses.Circle(reduction=reduction, **kwargs)(labels, e, sw)
+            assert a.dtype.name == b.dtype.name
+            np.testing.assert_allclose(a.numpy(), np.asarray(b), rtol=2e-6, atol=1e-6)
+    refs = dict(ref_labels=labels[:3], ref_embeddings=e[:3], **kwargs)
+    np.testing.assert_allclose(tf.keras.losses.circle(labels, e, **refs).numpy(),
+                               np.asarray(tf_ref.keras.losses.circle(labels, e, **refs)),
+                               rtol=1e-12)
+
+    def grad(mod):
+        z = mod.Variable(e)
+        with mod.GradientTape() as tape:
+            loss = mod.keras.losses.Circle(dtype="float64", **kwargs)(labels, z)
+        return tape.gradient(loss, z).numpy()
+    np.testing.assert_allclose(grad(tf), grad(tf_ref), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"side": "imag", "window": "hamming",
+                                         "scaling": "spectrum", "periodic": True},
+                                    {"window": None},
+                                    {"window": list(np.linspace(0.1, 1, 16)), "scaling": None}])
+def test_stft_initializer_matches_keras(kwargs):
+    for dtype in (None, "float64"):
+        a = tf.keras.initializers.STFT(**kwargs)((16, 1, 9), dtype=dtype)
+        b = tf_ref.keras.initializers.STFT(**kwargs)((16, 1, 9), dtype=dtype)
+        assert a.dtype.name == b.dtype.name
+        if dtype == "float64":
+            np.testing.assert_array_equal(a.numpy(), np.asarray(b))
+        else:     # float32 cos/sin may differ by an ulp
+            np.testing.assert_allclose(a.numpy(), np.asarray(b), rtol=0, atol=1e-7)
+    assert (tf.keras.initializers.STFT(**kwargs).get_config()
+            == tf_ref.keras.initializers.STFT(**kwargs).get_config())
+
+
 def test_loss_gradients_match_tensorflow():
     def grad(mod, fn):
         z = mod.Variable(_Z)
