@@ -281,6 +281,31 @@ def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal
     return softplus(p_loss + n_loss)
 
 
+def ctc(y_true, y_pred):
+    """The CTC loss of integer label rows `y_true` (batch, max_length), where 0 is the
+    blank and pads, against logits `y_pred` (batch, frames, classes). One value per
+    sequence. float64 logits are computed in float32 (as Keras does) and cast back."""
+    y_true = _convert.convert_to_tensor(y_true)
+    y_pred = _convert.convert_to_tensor(y_pred)
+    if len(y_true.shape) != 2:
+        raise ValueError("Targets `y_true` are expected to be a tensor of shape "
+                         "`(batch_size, max_length)` in integer format. "
+                         f"Received: y_true.shape={tuple(y_true.shape)}")
+    if len(y_pred.shape) != 3:
+        raise ValueError("Logits `y_pred` are expected to be a tensor of shape "
+                         "`(batch_size, max_length, num_classes)`. "
+                         f"Received: y_pred.shape={tuple(y_pred.shape)}")
+    labels = np.asarray(y_true).astype(np.int32)
+    batch, frames = y_pred.shape[0], y_pred.shape[1]
+    result = np.result_type(y_pred.dtype.as_numpy_dtype, np.float32)
+    compute = np.float32 if result == np.float64 else result
+    loss = nn.ctc_loss(labels, cast(y_pred, compute),
+                       (labels != 0).sum(axis=-1).astype(np.int32),
+                       np.full(batch, frames, dtype=np.int32), logits_time_major=False,
+                       blank_index=0)
+    return cast(loss, result)
+
+
 def _check_reduction(reduction):
     if reduction not in REDUCTIONS:
         raise ValueError(f"Invalid value for argument `reduction`. Expected one of "
@@ -449,6 +474,13 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         return _reduce(values, sample_weight, self.reduction, self._dtype)
 
 
+class CTC(LossFunctionWrapper):
+    """The CTC loss of integer label rows (0 is the blank) against logits."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="ctc", dtype=None):
+        super().__init__(ctc, reduction=reduction, name=name, dtype=dtype)
+
+
 class Circle(LossFunctionWrapper):
     """Circle loss of L2-normalised embeddings and integer labels. Rows with a zero loss
     are masked out: the mean is over the rows with a positive loss."""
@@ -505,9 +537,9 @@ _CLASSES = {c.__name__: c for c in (
     MeanSquaredLogarithmicError, Huber, LogCosh, BinaryCrossentropy, CategoricalCrossentropy,
     SparseCategoricalCrossentropy, KLDivergence, Poisson, CosineSimilarity, Hinge,
     SquaredHinge, CategoricalHinge, BinaryFocalCrossentropy, CategoricalFocalCrossentropy,
-    Dice, Tversky, CategoricalGeneralizedCrossEntropy, Circle)}
+    Dice, Tversky, CategoricalGeneralizedCrossEntropy, Circle, CTC)}
 _FUNCTIONS = {
-    "circle": circle,
+    "circle": circle, "ctc": ctc,
     "mse": mse, "mae": mae, "mape": mape, "msle": msle, "kld": kld,
     "kullback_leibler_divergence": kld, "logcosh": logcosh, "log_cosh": logcosh,
     "huber": huber, "binary_crossentropy": binary_crossentropy,

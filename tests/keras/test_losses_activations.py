@@ -183,3 +183,38 @@ def test_stft_initializer_formula():
     again = I.deserialize(I.serialize(I.STFT("imag", "hamming", None, True)))
     assert again.get_config() == {"side": "imag", "window": "hamming", "periodic": True,
                                   "scaling": None}
+
+
+CTC_LABELS = np.array([[1, 2, 2, 0], [3, 1, 0, 0]])
+CTC_LOGITS = np.random.default_rng(0).normal(size=(2, 6, 4))
+
+
+def test_ctc_is_nn_ctc_loss_with_zero_padding_as_blank():
+    got = L.ctc(CTC_LABELS, CTC_LOGITS.astype(np.float32))
+    expected = tf.nn.ctc_loss(CTC_LABELS, tf.constant(CTC_LOGITS.astype(np.float32)), [3, 2],
+                              [6, 6], logits_time_major=False, blank_index=0)
+    np.testing.assert_array_equal(got.numpy(), expected.numpy())
+    # float64 logits come back float64 (computed in float32)
+    assert L.ctc(CTC_LABELS, CTC_LOGITS).dtype == tf.float64
+    assert float(L.CTC()(CTC_LABELS, CTC_LOGITS)) == pytest.approx(
+        float(tf.reduce_mean(got)), rel=1e-6)
+    assert L.get("ctc") is L.ctc and L.CTC().name == "ctc"
+    with pytest.raises(ValueError, match="y_true"):
+        L.ctc(CTC_LABELS[0], CTC_LOGITS)
+    with pytest.raises(ValueError, match="y_pred"):
+        L.ctc(CTC_LABELS, CTC_LOGITS[0])
+
+
+def test_ctc_gradient_matches_finite_differences():
+    # computed in float32, so the check is at float32 precision; the gradient of the
+    # gradient is None, as for tf.nn.ctc_loss
+    total = lambda z: tf.reduce_sum(L.ctc(CTC_LABELS, z))  # noqa: E731
+    g, g2 = grad_and_second(total, CTC_LOGITS)
+    fd = np.zeros_like(CTC_LOGITS)
+    for i in np.ndindex(CTC_LOGITS.shape):
+        e = np.zeros_like(CTC_LOGITS)
+        e[i] = 1e-2
+        fd[i] = (float(total(tf.constant(CTC_LOGITS + e)))
+                 - float(total(tf.constant(CTC_LOGITS - e)))) / 2e-2
+    np.testing.assert_allclose(np.asarray(g), fd, rtol=1e-2, atol=1e-3)
+    assert g2 is None

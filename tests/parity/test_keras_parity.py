@@ -245,6 +245,25 @@ def test_circle_matches_keras(kwargs):
     np.testing.assert_allclose(grad(tf), grad(tf_ref), rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_ctc_matches_keras(dtype):
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(3, 7, 5))
+    labels = np.array([[1, 2, 2, 0], [3, 1, 0, 0], [4, 4, 4, 1]])
+    for reduction in ("sum_over_batch_size", "none"):
+        a = tf.keras.losses.CTC(reduction=reduction, dtype=dtype)(labels, logits)
+        b = tf_ref.keras.losses.CTC(reduction=reduction, dtype=dtype)(labels, logits)
+        assert a.dtype.name == b.dtype.name
+        np.testing.assert_allclose(a.numpy(), np.asarray(b), rtol=1e-6)
+
+    def grad(mod):
+        z = mod.Variable(logits.astype(dtype))
+        with mod.GradientTape() as tape:
+            loss = mod.keras.losses.ctc(labels, z)
+        return tape.gradient(loss, z).numpy()
+    np.testing.assert_allclose(grad(tf), grad(tf_ref), rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.parametrize("kwargs", [{}, {"side": "imag", "window": "hamming",
                                          "scaling": "spectrum", "periodic": True},
                                     {"window": None},
