@@ -15,7 +15,7 @@ from fasttape import _convert, dtypes
 __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
            "TruncatedNormal", "VarianceScaling", "GlorotNormal", "GlorotUniform", "HeNormal",
            "HeUniform", "LecunNormal", "LecunUniform", "Identity", "Orthogonal",
-           "get", "serialize", "deserialize"]
+           "STFT", "STFTInitializer", "stft", "get", "serialize", "deserialize"]
 
 
 def _dtype(dtype):
@@ -247,7 +247,60 @@ glorot_uniform, glorot_normal, he_uniform, he_normal = (GlorotUniform, GlorotNor
                                                         HeUniform, HeNormal)
 lecun_uniform, lecun_normal = LecunUniform, LecunNormal
 
-_CLASSES = {c.__name__: c for c in (Zeros, Ones, Constant, RandomNormal, RandomUniform,
+class STFT(Initializer):
+    """Conv kernels of shape `(T, 1, F)` computing one side of a short-time Fourier
+    transform: `cos` (`side="real"`) or `sin` (`"imag"`) of `-2π·t·f/(2(F−1))`, times a
+    window (a `scipy.signal.get_window` name, an array of length `T`, or None) divided by
+    its L2 (`scaling="density"`) or L1 (`"spectrum"`) norm. Computed in `dtype`."""
+
+    def __init__(self, side="real", window="hann", scaling="density", periodic=False):
+        if side not in ("real", "imag"):
+            raise ValueError(f"side should be 'real' or 'imag', not {side}")
+        if isinstance(window, str):
+            import scipy.signal
+            scipy.signal.get_window(window, 1)     # an unknown name raises ValueError
+        if scaling is not None and scaling not in ("density", "spectrum"):
+            raise ValueError("Scaling is invalid, it must be `None`, 'density' or "
+                             f"'spectrum'. Received scaling={scaling}")
+        self.side, self.window, self.scaling, self.periodic = side, window, scaling, periodic
+
+    def __call__(self, shape, dtype=None):
+        dt = _dtype(dtype)
+        frame_length, _, fft_length = shape
+        win, scale = None, dt.type(1)
+        if self.window is not None:
+            win = self.window
+            if isinstance(win, str):
+                import scipy.signal
+                win = scipy.signal.get_window(win, frame_length, self.periodic)
+            win = np.asarray(win).astype(dt)
+            if win.ndim != 1 or win.shape[-1] != frame_length:
+                raise ValueError("The shape of `window` must be equal to [frame_length]."
+                                 f"Received: window shape={win.shape}")
+            win = win.reshape(frame_length, 1, 1)
+            if self.scaling == "density":
+                scale = np.sqrt(np.sum(np.square(win)))
+            elif self.scaling == "spectrum":
+                scale = np.sum(np.abs(win))
+        # every intermediate in `dt`, in the order Keras evaluates them
+        freq = np.arange(fft_length, dtype=dt).reshape(1, 1, fft_length) / dt.type(
+            (fft_length - 1) * 2)
+        time = np.arange(frame_length, dtype=dt).reshape(frame_length, 1, 1)
+        args = (dt.type(-2) * time * freq) * np.arccos(dt.type(-1))
+        kernel = np.cos(args) if self.side == "real" else np.sin(args)
+        if win is not None:
+            kernel = kernel * win / scale
+        return _tensor(kernel, dtype)
+
+    def get_config(self):
+        window = self.window.tolist() if isinstance(self.window, np.ndarray) else self.window
+        return {"side": self.side, "window": window, "periodic": self.periodic,
+                "scaling": self.scaling}
+
+
+STFTInitializer = stft = STFT
+
+_CLASSES = {c.__name__: c for c in (STFT, Zeros, Ones, Constant, RandomNormal, RandomUniform,
                                     TruncatedNormal, VarianceScaling, GlorotNormal,
                                     GlorotUniform, HeNormal, HeUniform, LecunNormal,
                                     LecunUniform, Identity, Orthogonal)}

@@ -14,8 +14,8 @@ import numpy as np
 from fasttape import _convert, nn
 from fasttape import math as tfm
 from fasttape.ops import (
-    abs as _abs, cast, clip_by_value, expand_dims, log, maximum, one_hot, reduce_max,
-    reduce_mean, reduce_sum, square, squeeze, where,
+    abs as _abs, cast, clip_by_value, expand_dims, log, matmul, maximum, one_hot,
+    reduce_logsumexp, reduce_max, reduce_mean, reduce_sum, square, squeeze, where,
 )
 
 softplus = nn.softplus
@@ -255,6 +255,57 @@ def categorical_generalized_cross_entropy(y_true, y_pred, q):
 
 # ---- Loss objects ----------------------------------------------------------------------
 
+def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal=True,
+           gamma=80, margin=0.4):
+    """Circle loss (Sun et al., 2020) of L2-normalised embeddings `y_pred` with integer
+    labels `y_true`, against reference embeddings and labels (default: the batch).
+    One value per query row."""
+    y_pred = _convert.convert_to_tensor(y_pred)
+    labels = np.asarray(_convert.convert_to_tensor(y_true)).astype(np.int32).reshape(-1)
+    refs = y_pred if ref_embeddings is None else _convert.convert_to_tensor(ref_embeddings)
+    ref_labels = labels if ref_labels is None else np.asarray(
+        _convert.convert_to_tensor(ref_labels)).astype(np.int32).reshape(-1)
+    positive = labels[:, None] == ref_labels[None, :]
+    negative = ~positive
+    if remove_diagonal:
+        positive &= ~np.eye(labels.size, ref_labels.size, dtype=bool)
+    dist = maximum(1 - matmul(y_pred, refs, transpose_b=True), 0.0)
+    dt = dist.dtype.as_numpy_dtype
+    # the weights (1 + m ± d, clipped at 0) are part of the graph, as in Keras
+    pos_w = maximum((margin + dist) * positive.astype(dt), 0.0)
+    neg_w = maximum((1 + margin - dist) * negative.astype(dt), 0.0)
+    pos = -1 * gamma * pos_w * (margin - dist)
+    neg = gamma * neg_w * ((1 - margin) - dist)
+    p_loss = reduce_logsumexp(where(positive, pos, -math.inf), axis=1)
+    n_loss = reduce_logsumexp(where(negative, neg, -math.inf), axis=1)
+    return softplus(p_loss + n_loss)
+
+
+def ctc(y_true, y_pred):
+    """The CTC loss of integer label rows `y_true` (batch, max_length), where 0 is the
+    blank and pads, against logits `y_pred` (batch, frames, classes). One value per
+    sequence. float64 logits are computed in float32 (as Keras does) and cast back."""
+    y_true = _convert.convert_to_tensor(y_true)
+    y_pred = _convert.convert_to_tensor(y_pred)
+    if len(y_true.shape) != 2:
+        raise ValueError("Targets `y_true` are expected to be a tensor of shape "
+                         "`(batch_size, max_length)` in integer format. "
+                         f"Received: y_true.shape={tuple(y_true.shape)}")
+    if len(y_pred.shape) != 3:
+        raise ValueError("Logits `y_pred` are expected to be a tensor of shape "
+                         "`(batch_size, max_length, num_classes)`. "
+                         f"Received: y_pred.shape={tuple(y_pred.shape)}")
+    labels = np.asarray(y_true).astype(np.int32)
+    batch, frames = y_pred.shape[0], y_pred.shape[1]
+    result = np.result_type(y_pred.dtype.as_numpy_dtype, np.float32)
+    compute = np.float32 if result == np.float64 else result
+    loss = nn.ctc_loss(labels, cast(y_pred, compute),
+                       (labels != 0).sum(axis=-1).astype(np.int32),
+                       np.full(batch, frames, dtype=np.int32), logits_time_major=False,
+                       blank_index=0)
+    return cast(loss, result)
+
+
 def _check_reduction(reduction):
     if reduction not in REDUCTIONS:
         raise ValueError(f"Invalid value for argument `reduction`. Expected one of "
@@ -423,6 +474,37 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         return _reduce(values, sample_weight, self.reduction, self._dtype)
 
 
+class CTC(LossFunctionWrapper):
+    """The CTC loss of integer label rows (0 is the blank) against logits."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="ctc", dtype=None):
+        super().__init__(ctc, reduction=reduction, name=name, dtype=dtype)
+
+
+class Circle(LossFunctionWrapper):
+    """Circle loss of L2-normalised embeddings and integer labels. Rows with a zero loss
+    are masked out: the mean is over the rows with a positive loss."""
+
+    def __init__(self, gamma=80.0, margin=0.4, remove_diagonal=True,
+                 reduction="sum_over_batch_size", name="circle", dtype=None):
+        super().__init__(circle, reduction=reduction, name=name, dtype=dtype, gamma=gamma,
+                         margin=margin, remove_diagonal=remove_diagonal)
+        self.gamma, self.margin, self.remove_diagonal = gamma, margin, remove_diagonal
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        y_pred = cast(_convert.convert_to_tensor(y_pred), self._dtype)
+        values = circle(y_true, y_pred, **self._fn_kwargs)
+        valid = np.asarray(values) > 0
+        if self.reduction in ("mean", "sum_over_batch_size"):
+            # valid rows weigh total/valid, so the mean divides by the valid count
+            weight = valid * (valid.size / valid.sum() if valid.any() else 0.0)
+        else:
+            weight = valid.astype(np.float64)
+        if sample_weight is not None:
+            weight = np.asarray(sample_weight, dtype=self._dtype) * weight
+        return _reduce(values, weight.astype(self._dtype), self.reduction, self._dtype)
+
+
 class Reduction:
     """The reduction names a Loss accepts."""
 
@@ -455,8 +537,9 @@ _CLASSES = {c.__name__: c for c in (
     MeanSquaredLogarithmicError, Huber, LogCosh, BinaryCrossentropy, CategoricalCrossentropy,
     SparseCategoricalCrossentropy, KLDivergence, Poisson, CosineSimilarity, Hinge,
     SquaredHinge, CategoricalHinge, BinaryFocalCrossentropy, CategoricalFocalCrossentropy,
-    Dice, Tversky, CategoricalGeneralizedCrossEntropy)}
+    Dice, Tversky, CategoricalGeneralizedCrossEntropy, Circle, CTC)}
 _FUNCTIONS = {
+    "circle": circle, "ctc": ctc,
     "mse": mse, "mae": mae, "mape": mape, "msle": msle, "kld": kld,
     "kullback_leibler_divergence": kld, "logcosh": logcosh, "log_cosh": logcosh,
     "huber": huber, "binary_crossentropy": binary_crossentropy,

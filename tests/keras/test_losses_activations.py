@@ -115,3 +115,106 @@ def test_seeded_initializers_repeat():
                                   [[1, 2], [1, 2]])
     with pytest.raises(ValueError):
         tf.keras.initializers.Identity()((2, 2, 2))
+
+
+E = np.array([[0.6, -0.3, 0.74], [0.1, 0.9, -0.42], [-0.5, 0.2, 0.84], [0.3, 0.7, 0.65]])
+E_LABELS = [0, 1, 0, 1]
+
+
+@pytest.mark.parametrize("kwargs", [{"gamma": 2.0}, {"gamma": 1.5, "margin": 0.25,
+                                                      "remove_diagonal": False}])
+def test_circle_gradients_match_finite_differences(kwargs):
+    total = lambda e: tf.reduce_sum(L.circle(E_LABELS, e, **kwargs))  # noqa: E731
+    val = lambda e: float(total(tf.constant(e)))  # noqa: E731
+    g, g2 = grad_and_second(total, E)
+    gsum = lambda e: np.asarray(grad_and_second(total, e)[0]).sum()  # noqa: E731
+    fd, fd2 = np.zeros_like(E), np.zeros_like(E)
+    for i in np.ndindex(E.shape):
+        e = np.zeros_like(E)
+        e[i] = 1e-6
+        fd[i] = (val(E + e) - val(E - e)) / 2e-6
+        fd2[i] = (gsum(E + 10 * e) - gsum(E - 10 * e)) / 2e-5
+    np.testing.assert_allclose(np.asarray(g), fd, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(np.asarray(g2), fd2, rtol=1e-4, atol=1e-6)
+
+
+def test_circle_formula_and_masked_mean():
+    gamma, m = 3.0, 0.4
+    d = np.maximum(1 - E @ E.T, 0)
+    same = np.equal.outer(E_LABELS, E_LABELS)
+    expected = []
+    for i in range(4):
+        pos = [j for j in range(4) if same[i, j] and j != i]
+        neg = [j for j in range(4) if not same[i, j]]
+        lp = np.log(sum(np.exp(-gamma * max(m + d[i, j], 0) * (m - d[i, j])) for j in pos))
+        ln = np.log(sum(np.exp(gamma * max(1 + m - d[i, j], 0) * (1 - m - d[i, j]))
+                        for j in neg))
+        expected.append(np.log1p(np.exp(lp + ln)))
+    np.testing.assert_allclose(L.circle(E_LABELS, E, gamma=gamma).numpy(), expected,
+                               rtol=1e-12)
+    # rows whose loss is 0 (here: a class with no other member) leave the mean
+    labels = [0, 1, 0, 2]
+    rows = L.circle(labels, E).numpy()
+    assert rows[1] == rows[3] == 0 and rows[0] > 0 and rows[2] > 0
+    got = L.Circle(dtype="float64")(labels, E)
+    np.testing.assert_allclose(got.numpy(), (rows[0] + rows[2]) / 2, rtol=1e-12)
+    assert L.get("circle") is L.circle
+    assert L.Circle(gamma=5.0).get_config()["gamma"] == 5.0
+
+
+def test_stft_initializer_formula():
+    I = tf.keras.initializers
+    t, f = np.arange(8.0)[:, None, None], np.arange(5.0)[None, None, :]
+    win = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(8) / 7)   # symmetric Hann, length 8
+    win = win.reshape(8, 1, 1)
+    angle = -2 * t * f / 8 * np.pi
+    got = I.STFT()((8, 1, 5), dtype="float64").numpy()
+    np.testing.assert_allclose(got, np.cos(angle) * win / np.sqrt((win ** 2).sum()),
+                               rtol=1e-12, atol=1e-15)
+    got = I.stft("imag", window=None)((8, 1, 5), dtype="float64").numpy()
+    np.testing.assert_allclose(got, np.sin(angle), atol=1e-15)
+    assert I.STFTInitializer is I.STFT and I.STFT()((8, 1, 5)).dtype == tf.float32
+    with pytest.raises(ValueError, match="side"):
+        I.STFT(side="both")
+    with pytest.raises(ValueError, match="Scaling"):
+        I.STFT(scaling="l2")
+    with pytest.raises(ValueError, match="frame_length"):
+        I.STFT(window=[1.0, 2.0])((8, 1, 5))
+    again = I.deserialize(I.serialize(I.STFT("imag", "hamming", None, True)))
+    assert again.get_config() == {"side": "imag", "window": "hamming", "periodic": True,
+                                  "scaling": None}
+
+
+CTC_LABELS = np.array([[1, 2, 2, 0], [3, 1, 0, 0]])
+CTC_LOGITS = np.random.default_rng(0).normal(size=(2, 6, 4))
+
+
+def test_ctc_is_nn_ctc_loss_with_zero_padding_as_blank():
+    got = L.ctc(CTC_LABELS, CTC_LOGITS.astype(np.float32))
+    expected = tf.nn.ctc_loss(CTC_LABELS, tf.constant(CTC_LOGITS.astype(np.float32)), [3, 2],
+                              [6, 6], logits_time_major=False, blank_index=0)
+    np.testing.assert_array_equal(got.numpy(), expected.numpy())
+    # float64 logits come back float64 (computed in float32)
+    assert L.ctc(CTC_LABELS, CTC_LOGITS).dtype == tf.float64
+    assert float(L.CTC()(CTC_LABELS, CTC_LOGITS)) == pytest.approx(
+        float(tf.reduce_mean(got)), rel=1e-6)
+    assert L.get("ctc") is L.ctc and L.CTC().name == "ctc"
+    with pytest.raises(ValueError, match="y_true"):
+        L.ctc(CTC_LABELS[0], CTC_LOGITS)
+    with pytest.raises(ValueError, match="y_pred"):
+        L.ctc(CTC_LABELS, CTC_LOGITS[0])
+
+
+def test_ctc_gradient_matches_finite_differences():
+    # computed in float32, so the check is at float32 precision; the gradient of the
+    # gradient is None, as for tf.nn.ctc_loss
+    total = lambda z: tf.reduce_sum(L.ctc(CTC_LABELS, z))  # noqa: E731
+    g, g2 = grad_and_second(total, CTC_LOGITS)
+    fd = np.zeros_like(CTC_LOGITS)
+    for i in np.ndindex(CTC_LOGITS.shape):
+        e = np.zeros_like(CTC_LOGITS)
+        e[i] = 1e-2
+        fd[i] = (float(total(tf.constant(CTC_LOGITS + e)))
+                 - float(total(tf.constant(CTC_LOGITS - e)))) / 2e-2
+    np.testing.assert_allclose(np.asarray(g), fd, rtol=1e-2, atol=1e-3)
+    assert g2 is None

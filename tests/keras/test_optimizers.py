@@ -125,3 +125,65 @@ def test_config_round_trip_and_get():
     assert isinstance(K.get("adam"), K.Adam)
     assert isinstance(K.deserialize(K.serialize(K.SGD(momentum=0.5))), K.SGD)
     assert tf.optimizers is K
+
+
+def test_lamb_formula():
+    m = v = np.zeros(3)
+    w = W0.copy()
+    wd = F32(0.1)
+    for t, g in enumerate(GRADS, 1):
+        w = w - w * wd * LR
+        m = m + (g - m) * (1 - 0.9)
+        v = v + (g * g - v) * (1 - 0.999)
+        step = (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-7)
+        w = w - np.linalg.norm(w) / np.linalg.norm(step) * LR * step
+    np.testing.assert_allclose(_run(K.Lamb(0.05, weight_decay=0.1), W0, GRADS), w,
+                               rtol=1e-13)
+    # a zero variable has no trust ratio: the plain Adam-like step
+    got = _run(K.Lamb(0.05), np.zeros(3), GRADS[:1])
+    np.testing.assert_allclose(got, -LR * GRADS[0] / (np.abs(GRADS[0]) + 1e-7), rtol=1e-12)
+
+
+def test_loss_scale_optimizer_skips_non_finite_steps():
+    opt = K.LossScaleOptimizer(K.SGD(0.5), initial_scale=8.0, dynamic_growth_steps=2)
+    v = tf.Variable(np.ones(2))
+    expected, scale = np.ones(2), 8.0
+    # (gradient, finite, scale after the step): halves on a skipped step, doubles after
+    # two finite steps in a row
+    for g, finite, after in (([8.0, 16.0], True, 8.0), ([np.inf, 1.0], False, 4.0),
+                             ([8.0, 8.0], True, 4.0), ([4.0, 4.0], True, 8.0),
+                             ([np.nan, 0.0], False, 4.0)):
+        opt.apply_gradients([(tf.constant(g), v)])
+        if finite:
+            expected = expected - 0.5 * np.array(g) / scale
+        np.testing.assert_allclose(v.numpy(), expected, rtol=1e-15)
+        scale = float(opt.dynamic_scale)
+        assert scale == after
+    assert int(opt.iterations) == 3 and float(opt.dynamic_scale) == 4.0
+    assert float(opt.scale_loss(tf.constant(1.5))) == 6.0
+    assert opt.learning_rate is opt.inner_optimizer.learning_rate
+
+
+def test_loss_scale_optimizer_growth_and_config():
+    opt = K.LossScaleOptimizer(K.Adam(0.1, loss_scale_factor=4.0), initial_scale=2.0,
+                               dynamic_growth_steps=3)
+    assert opt.inner_optimizer.loss_scale_factor is None
+    assert float(opt.scale_loss(3.0)) == 6.0          # before building: initial_scale
+    v = tf.Variable(np.ones(2))
+    for _ in range(3):
+        opt.apply_gradients([(tf.constant(np.ones(2)), v)])
+    assert float(opt.dynamic_scale) == 4.0 and int(opt.step_counter) == 0
+    again = K.deserialize(K.serialize(opt))
+    assert isinstance(again, K.LossScaleOptimizer) and isinstance(again.inner_optimizer, K.Adam)
+    assert again.initial_scale == 2.0 and again.dynamic_growth_steps == 3
+    with pytest.raises(ValueError, match="does not support `clipnorm`"):
+        K.LossScaleOptimizer(K.SGD(), clipnorm=1.0)
+    with pytest.raises(ValueError, match="dynamic=False"):
+        K.LossScaleOptimizer(K.SGD(), dynamic=False)
+
+
+def test_lamb_config_round_trip():
+    opt = K.Lamb(0.02, beta_1=0.8, epsilon=1e-6)
+    again = K.Lamb.from_config(opt.get_config())
+    assert (again.beta_1, again.epsilon) == (0.8, 1e-6)
+    assert isinstance(K.get("lamb"), K.Lamb)

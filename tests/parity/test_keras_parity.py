@@ -19,7 +19,10 @@ OPTIMIZERS = [
     ("Adagrad", {}), ("Adadelta", {}), ("Adamax", {}), ("Nadam", {}), ("Ftrl", {}),
     ("Ftrl", {"l1_regularization_strength": 0.01, "l2_regularization_strength": 0.02,
               "l2_shrinkage_regularization_strength": 0.03, "beta": 0.1}),
-    ("Lion", {}), ("SGD", {"clipnorm": 0.5}),
+    ("Lion", {}), ("Adafactor", {}), ("Adafactor", {"relative_step": False,
+                                                     "weight_decay": 0.1}),
+    ("Lamb", {}), ("Lamb", {"weight_decay": 0.1, "beta_1": 0.8}),
+    ("SGD", {"clipnorm": 0.5}),
     ("Adam", {"clipvalue": 0.3}), ("Adam", {"global_clipnorm": 0.4}),
     ("Adam", {"use_ema": True, "ema_overwrite_frequency": 2}),
     ("SGD", {"gradient_accumulation_steps": 2}), ("Adam", {"loss_scale_factor": 4.0}),
@@ -51,9 +54,9 @@ def test_dense_steps_match_keras(name, kwargs):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6, atol=1e-12)
 
 
-# Keras differs here in ways not reproduced: Adamax, loss scaling and global clipping of
-# IndexedSlices with repeated indices
-SPARSE = [c for c in OPTIMIZERS if c[0] != "Adamax" and not {
+# Keras differs here in ways not reproduced: Adamax, Adafactor, loss scaling and global
+# clipping of IndexedSlices with repeated indices
+SPARSE = [c for c in OPTIMIZERS if c[0] not in ("Adamax", "Adafactor") and not {
     "gradient_accumulation_steps", "loss_scale_factor", "global_clipnorm"} & set(c[1])]
 
 
@@ -84,6 +87,35 @@ def test_low_precision_adam_close_to_keras(dtype):
     assert ours.dtype == tf.as_dtype(dtype)
     tol = 1e-6 if dtype == "float32" else 2e-3
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=tol, atol=tol)
+
+
+def test_loss_scale_optimizer_matches_keras():
+    init = [np.linspace(-1, 1, 12).reshape(4, 3), np.array([0.3, -0.2, 0.1])]
+    ours = [tf.Variable(a) for a in init]
+    theirs = [tf_ref.Variable(a) for a in init]
+    o = ko.LossScaleOptimizer(ko.Adam(0.05), initial_scale=64.0, dynamic_growth_steps=2)
+    r = kr.LossScaleOptimizer(kr.Adam(0.05), initial_scale=64.0, dynamic_growth_steps=2)
+    assert float(o.scale_loss(2.0)) == float(r.scale_loss(2.0))
+    grads = _grads(3, 7)
+    grads[2][1][1] = np.inf
+    grads[4][0][0, 0] = np.nan
+    for gs in grads:
+        o.apply_gradients(zip([tf.constant(g) for g in gs], ours))
+        r.apply_gradients(zip([tf_ref.constant(g) for g in gs], theirs))
+        for a, b in zip(ours, theirs):
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-9, atol=1e-12)
+        assert int(o.iterations) == int(r.iterations)
+        assert [np.asarray(v).dtype for v in o.variables] == [
+            np.asarray(v).dtype for v in r.variables]
+        for a, b in zip(o.variables, r.variables):
+            np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6, atol=1e-12)
+        for loss in (3.0, np.float64(3.0)):
+            a, b = o.scale_loss(tf.constant(loss)), r.scale_loss(tf_ref.constant(loss))
+            assert a.dtype.name == b.dtype.name and float(a) == float(b)
+    a, b = o.get_config(), r.get_config()
+    assert a["initial_scale"] == b["initial_scale"]
+    assert a["dynamic_growth_steps"] == b["dynamic_growth_steps"]
+    assert sorted(a["inner_optimizer"]["config"]) == sorted(b["inner_optimizer"]["config"])
 
 
 SCHEDULES = [
@@ -185,6 +217,68 @@ def test_sparse_categorical_crossentropy_matches_keras():
     a = tf.keras.losses.categorical_generalized_cross_entropy(labels, _P, q=0.3)
     b = tf_ref.keras.losses.categorical_generalized_cross_entropy(labels, _P, q=0.3)
     np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"gamma": 4.0, "margin": 0.25},
+                                    {"remove_diagonal": False}])
+def test_circle_matches_keras(kwargs):
+    rng = np.random.default_rng(0)
+    e = rng.normal(size=(6, 4))
+    e /= np.linalg.norm(e, axis=1, keepdims=True)
+    labels = np.array([0, 1, 0, 2, 1, 3])
+    for reduction in ("sum_over_batch_size", "sum", "none"):
+        for sw in (None, np.arange(1.0, 7.0)):
+            a = tf.keras.losses.Circle(reduction=reduction, **kwargs)(labels, e, sw)
+            b = tf_ref.keras.losses.Circle(reduction=reduction, **kwargs)(labels, e, sw)
+            assert a.dtype.name == b.dtype.name
+            np.testing.assert_allclose(a.numpy(), np.asarray(b), rtol=2e-6, atol=1e-6)
+    refs = dict(ref_labels=labels[:3], ref_embeddings=e[:3], **kwargs)
+    np.testing.assert_allclose(tf.keras.losses.circle(labels, e, **refs).numpy(),
+                               np.asarray(tf_ref.keras.losses.circle(labels, e, **refs)),
+                               rtol=1e-12)
+
+    def grad(mod):
+        z = mod.Variable(e)
+        with mod.GradientTape() as tape:
+            loss = mod.keras.losses.Circle(dtype="float64", **kwargs)(labels, z)
+        return tape.gradient(loss, z).numpy()
+    np.testing.assert_allclose(grad(tf), grad(tf_ref), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_ctc_matches_keras(dtype):
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(3, 7, 5))
+    labels = np.array([[1, 2, 2, 0], [3, 1, 0, 0], [4, 4, 4, 1]])
+    for reduction in ("sum_over_batch_size", "none"):
+        a = tf.keras.losses.CTC(reduction=reduction, dtype=dtype)(labels, logits)
+        b = tf_ref.keras.losses.CTC(reduction=reduction, dtype=dtype)(labels, logits)
+        assert a.dtype.name == b.dtype.name
+        np.testing.assert_allclose(a.numpy(), np.asarray(b), rtol=1e-6)
+
+    def grad(mod):
+        z = mod.Variable(logits.astype(dtype))
+        with mod.GradientTape() as tape:
+            loss = mod.keras.losses.ctc(labels, z)
+        return tape.gradient(loss, z).numpy()
+    np.testing.assert_allclose(grad(tf), grad(tf_ref), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"side": "imag", "window": "hamming",
+                                         "scaling": "spectrum", "periodic": True},
+                                    {"window": None},
+                                    {"window": list(np.linspace(0.1, 1, 16)), "scaling": None}])
+def test_stft_initializer_matches_keras(kwargs):
+    for dtype in (None, "float64"):
+        a = tf.keras.initializers.STFT(**kwargs)((16, 1, 9), dtype=dtype)
+        b = tf_ref.keras.initializers.STFT(**kwargs)((16, 1, 9), dtype=dtype)
+        assert a.dtype.name == b.dtype.name
+        if dtype == "float64":
+            np.testing.assert_array_equal(a.numpy(), np.asarray(b))
+        else:     # float32 cos/sin may differ by an ulp
+            np.testing.assert_allclose(a.numpy(), np.asarray(b), rtol=0, atol=1e-7)
+    assert (tf.keras.initializers.STFT(**kwargs).get_config()
+            == tf_ref.keras.initializers.STFT(**kwargs).get_config())
 
 
 def test_loss_gradients_match_tensorflow():

@@ -2,16 +2,18 @@
 
 from fasttape.keras.optimizers import schedules
 from fasttape.keras.optimizers.algorithms import (
-    SGD, Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, RMSprop,
+    SGD, Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lamb, Lion, Nadam, RMSprop,
 )
+from fasttape.keras.optimizers.loss_scale import LossScaleOptimizer
 from fasttape.keras.optimizers.base import Optimizer
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax",
-           "Nadam", "Ftrl", "Lion", "Adafactor", "schedules", "get", "serialize",
-           "deserialize"]
+           "Nadam", "Ftrl", "Lion", "Adafactor", "Lamb", "LossScaleOptimizer", "schedules",
+           "get", "serialize", "deserialize"]
 
 _CLASSES = {cls.__name__.lower(): cls for cls in (
-    SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Adafactor)}
+    SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Adafactor, Lamb,
+    LossScaleOptimizer)}
 
 
 def serialize(optimizer):

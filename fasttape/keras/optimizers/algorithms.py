@@ -459,10 +459,13 @@ class Adafactor(Optimizer):
     def _slots_for(self, var):
         shape = tuple(var.shape)
         if len(shape) < 2:
-            return [self._zeros_like(var, "v")]
+            # unfactored: Keras still keeps two int32 scalar placeholders for r and c
+            dummies = [_engine.Variable(np.int32(0), trainable=False, name=var.name)
+                       for _ in range(2)]
+            return dummies + [self._zeros_like(var, "velocity")]
         return [self._zeros_like(var, "r", shape=shape[:-1]),
                 self._zeros_like(var, "c", shape=shape[:-2] + shape[-1:]),
-                self._zeros_like(var, "v")]
+                self._zeros_like(var, "velocity")]
 
     def _update(self, var, w, g, g2, slots, lr, wd):
         shape = tuple(var.shape)
@@ -486,15 +489,58 @@ class Adafactor(Optimizer):
             v = np.expand_dims(r / np.mean(r, axis=-1, keepdims=True), -1) * np.expand_dims(c, -2)
             new_slots = [r, c, v]
         else:
-            v = beta_2_t * slots[0].reshape(shape) + (1 - beta_2_t) * g_sq
-            new_slots = [v]
+            v = beta_2_t * slots[2].reshape(shape) + (1 - beta_2_t) * g_sq
+            new_slots = [slots[0], slots[1], v]
         u = g / np.sqrt(v)
         u_hat = u / max(1.0, rms(u) / self.clip_threshold)
         out = w - alpha_t * u_hat
-        return out.astype(w.dtype).reshape(-1), [s.astype(w.dtype).reshape(-1)
+        return out.astype(w.dtype).reshape(-1), [np.asarray(s).reshape(-1)
                                                  for s in new_slots]
 
     def get_config(self):
         return {**super().get_config(), "beta_2_decay": self.beta_2_decay,
                 "epsilon_1": self.epsilon_1, "epsilon_2": self.epsilon_2,
                 "clip_threshold": self.clip_threshold, "relative_step": self.relative_step}
+
+
+class Lamb(Optimizer):
+    """LAMB (You et al., 2019): Adam's bias-corrected step, rescaled per variable by the
+    trust ratio ‖w‖/‖step‖. The norms are whole-variable reductions, so it runs as
+    numpy passes."""
+
+    _slot_names = ("momentum", "velocity")
+    _slot_groups = (2,)
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,
+                 loss_scale_factor=None, gradient_accumulation_steps=None, name=None,
+                 **kwargs):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps,
+                         name=name, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def _update(self, var, w, g, g2, slots, lr, wd):
+        t = self._step_number()
+        if wd:
+            w = w - w * wd * lr
+        m, v = slots
+        m = m + (g - m) * (1 - self.beta_1)
+        v = v + ((g * g if g2 is None else g2) - v) * (1 - self.beta_2)
+        step = (m / (1.0 - self.beta_1 ** t)) / (np.sqrt(v / (1.0 - self.beta_2 ** t))
+                                                  + self.epsilon)
+        w_norm = math.sqrt(float(np.dot(w, w)))
+        s_norm = math.sqrt(float(np.dot(step, step)))
+        ratio = w_norm / s_norm if w_norm > 0 and s_norm > 0 else 1.0
+        return w - ratio * lr * step, [m, v]
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon}
