@@ -215,6 +215,9 @@ SPECIAL = {
         lambda t, p: tf.keras.losses.categorical_generalized_cross_entropy(t, p, q=0.5),
         [I(0, 4, 3), U(3, 4)]),
     "nn.zero_fraction": (tf.nn.zero_fraction, [SPARSE(3, 4)]),
+    "keras.losses.circle": (tf.keras.losses.circle, [I(0, 3, 6), F(6, 4)]),
+    # labels in 1..4 (0 is the blank and the padding), logits of 5 classes over 6 steps
+    "keras.losses.ctc": (tf.keras.losses.ctc, [I(1, 5, 2, 3), F(2, 6, 5)]),
     **{f"math.{op}": (getattr(tf.math, op), [F(5, 2), SORTED_IDS5])
        for op in ("segment_max", "segment_mean", "segment_min", "segment_prod",
                   "segment_sum")},
