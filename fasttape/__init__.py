@@ -72,3 +72,7 @@ from fasttape.init_ops import (  # noqa: E402,F401
 initializers = keras.initializers
 losses = keras.losses
 from fasttape._convert import register_tensor_conversion_function  # noqa: E402,F401
+from fasttape.type_spec import TypeSpec  # noqa: E402,F401
+from fasttape.specs import (  # noqa: E402,F401
+    IndexedSlicesSpec, NoneTensorSpec, SparseTensorSpec, TensorArraySpec, type_spec_from_value,
+)

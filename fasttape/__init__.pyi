@@ -37,14 +37,18 @@ from fasttape.init_ops import constant_initializer as constant_initializer, ones
 initializers: Any
 losses: Any
 from fasttape._convert import register_tensor_conversion_function as register_tensor_conversion_function
+from fasttape.type_spec import TypeSpec as TypeSpec
+from fasttape.specs import IndexedSlicesSpec as IndexedSlicesSpec, NoneTensorSpec as NoneTensorSpec, SparseTensorSpec as SparseTensorSpec, TensorArraySpec as TensorArraySpec, type_spec_from_value as type_spec_from_value
 from fasttape import forward as forward
 from fasttape import framework as framework
 from fasttape import indexed_slices as indexed_slices
 from fasttape import init_ops as init_ops
 from fasttape import module as module
 from fasttape import ops as ops
+from fasttape import specs as specs
 from fasttape import tape as tape
 from fasttape import tensor_shape as tensor_shape
+from fasttape import type_spec as type_spec
 from fasttape.ops.functional import TensorArray as TensorArray
 from fasttape.ops.sparse_ops import SparseTensor as SparseTensor
 
