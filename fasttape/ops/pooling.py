@@ -19,8 +19,9 @@ import numpy as np
 
 from fasttape import errors
 from fasttape._convert import convert_to_tensor
-from fasttape._engine import apply, wrap
+from fasttape._engine import _TensorLike, apply, wrap
 from fasttape.ops import elementwise as ew
+from fasttape.ops import shape
 from fasttape.ops._registry import defop, export
 from fasttape.ops.conv import (
     _channels_first, _ints, _out_sizes, _pads, _to_first, _to_last, _window,
@@ -314,3 +315,130 @@ def max_pool_with_argmax(input, ksize, strides, padding, data_format="NHWC",  # 
         index = index + np.arange(n)[:, None, None, None] * (h * w * c)
     dtype = np.dtype(str(getattr(output_dtype, "name", output_dtype)))
     return MaxPoolWithArgmax(out, wrap(index.astype(dtype)))
+
+
+# --- morphology ------------------------------------------------------------------------
+
+def _dilation_argmax(x, f, strides, rates, pads):
+    """max over each window of x + filter (per channel), and the (first) kernel offset
+    reaching it."""
+    out = _out_sizes(x.shape[1:-1], f.shape[:2], strides, rates, pads)
+    xp = _pad_with(x, pads, -np.inf)
+    best, where = None, None
+    for i, k in enumerate(_offsets(f.shape[:2])):
+        v = _window(xp, k, strides, rates, out) + f[k]
+        if best is None:
+            best, where = v, np.zeros(v.shape, np.intp)
+        else:
+            take = v > best
+            best = np.where(take, v, best)
+            where[take] = i
+    return best, where, out
+
+
+@defop(float_only=True, public=False)
+def _dilation(x, filters, strides=(), rates=(), pads=()):
+    return _dilation_argmax(x, filters, strides, rates, pads)[0]
+
+
+@_dilation.defvjp
+def _dilation_vjp(g, x, filters, strides, rates, pads, needs):
+    attrs = (strides, rates, pads)
+    return tuple(apply(_dilation_scatter.op, (g, x, filters), attrs + (to,)) if need else None
+                 for need, to in zip(needs, ("input", "filter")))
+
+
+@defop(float_only=True, public=False)
+def _dilation_scatter(dy, x, filters, strides=(), rates=(), pads=(), to="input"):
+    """dy sent to the input element (to="input") or the filter element (to="filter")
+    that attained each window's maximum."""
+    _, where, out = _dilation_argmax(x, filters, strides, rates, pads)
+    if to == "filter":
+        grad = np.zeros(filters.shape, dy.dtype)
+        for i, k in enumerate(_offsets(filters.shape[:2])):
+            grad[k] = np.where(where == i, dy, 0).sum(axis=(0, 1, 2))
+        return grad
+    padded = (x.shape[0],) + tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[1:-1], pads)) + (
+        x.shape[-1],)
+    dxp = np.zeros(padded, dy.dtype)
+    for i, k in enumerate(_offsets(filters.shape[:2])):
+        _window(dxp, k, strides, rates, out)[...] += np.where(where == i, dy, 0)
+    crop = tuple(slice(lo, lo + n) for n, (lo, _) in zip(x.shape[1:-1], pads))
+    return np.ascontiguousarray(dxp[(slice(None),) + crop])
+
+
+@_dilation_scatter.defvjp
+def _dilation_scatter_vjp(g, x, filters, strides, rates, pads, to, needs):
+    # linear in dy (its transpose picks g back); piecewise constant in x and filters
+    attrs = (strides, rates, pads, to)
+    g_dy = apply(_dilation_pick.op, (g, x, filters), attrs) if needs[0] else None
+    return (g_dy, ew.zeros_like(x) if needs[1] else None,
+            ew.zeros_like(filters) if needs[2] else None)
+
+
+@defop(float_only=True, public=False)
+def _dilation_pick(h, x, filters, strides=(), rates=(), pads=(), to="input"):
+    """Output-shaped: h at the input element (or filter element) attaining each
+    window's maximum; the transpose of `_dilation_scatter`."""
+    _, where, out = _dilation_argmax(x, filters, strides, rates, pads)
+    result = np.zeros(where.shape, h.dtype)
+    if to == "filter":
+        for i, k in enumerate(_offsets(filters.shape[:2])):
+            result = np.where(where == i, h[k], result)
+        return result
+    hp = _pad_with(h, pads, 0)
+    for i, k in enumerate(_offsets(filters.shape[:2])):
+        hit = where == i
+        result[hit] = _window(hp, k, strides, rates, out)[hit]
+    return result
+
+
+@_dilation_pick.defvjp
+def _dilation_pick_vjp(g, x, filters, strides, rates, pads, to, needs):
+    attrs = (strides, rates, pads, to)
+    g_h = apply(_dilation_scatter.op, (g, x, filters), attrs) if needs[0] else None
+    return (g_h, ew.zeros_like(x) if needs[1] else None,
+            ew.zeros_like(filters) if needs[2] else None)
+
+
+def _morphology_args(input, filters, strides, padding, data_format, dilations, op):  # noqa: A002
+    if data_format != "NHWC":
+        raise ValueError(f"`data_format` must be 'NHWC'. Received: data_format={data_format!r}")
+    x = convert_to_tensor(input)
+    f = (filters if isinstance(filters, _TensorLike)
+         else convert_to_tensor(filters, dtype=x.dtype))
+    if len(x.shape) != 4:
+        raise errors.InvalidArgumentError(
+            f"input must be 4-dimensional, got {x.shape.as_list()} [Op:{op}]")
+    if len(f.shape) != 3 or f.shape.as_list()[-1] != x.shape.as_list()[-1]:
+        raise errors.InvalidArgumentError(
+            f"filter must be 3-dimensional with input's depth, got {f.shape.as_list()} "
+            f"[Op:{op}]")
+    if f.dtype != x.dtype:
+        raise errors.InvalidArgumentError(
+            f"cannot compute {op} as input #1(zero-based) was expected to be a "
+            f"{x.dtype.name} tensor but is a {f.dtype.name} tensor [Op:{op}]")
+    strides = _ints(strides, 2, "strides", False, op)
+    rates = _ints(dilations, 2, "dilations", False, op)
+    pads = _pads(padding, x.shape.as_list()[1:-1], f.shape.as_list()[:2], strides, rates, False,
+                 op)
+    return x, f, (strides, rates, pads)
+
+
+@export("nn")
+def dilation2d(input, filters, strides, padding, data_format, dilations, name=None):  # noqa: A002
+    """Grayscale morphological dilation: the max over each window of input + filters
+    ([filter_height, filter_width, depth]), NHWC only. The gradient goes to the
+    (first) maximising input and filter elements."""
+    x, f, attrs = _morphology_args(input, filters, strides, padding, data_format, dilations,
+                                   "Dilation2D")
+    return apply(_dilation.op, (x, f), attrs)
+
+
+@export("nn")
+def erosion2d(value, filters, strides, padding, data_format, dilations, name=None):
+    """Grayscale morphological erosion: -dilation2d(-value, filters reversed)."""
+    x, f, attrs = _morphology_args(value, filters, strides, padding, data_format, dilations,
+                                   "Dilation2D")
+    flipped = shape.reverse(f, [0, 1])
+    return -apply(_dilation.op, (-x, flipped), attrs)

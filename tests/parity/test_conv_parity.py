@@ -77,6 +77,19 @@ POOL3D = {
 }
 
 
+@pytest.mark.parametrize("erode", [False, True])
+def test_morphology_matches_tensorflow(erode):
+    # first order only: TF has no gradient of its dilation backprops
+    def first(tf):
+        x, f = tf.constant(X), tf.constant(X[1, :3, :2])
+        with tf.GradientTape() as tape:
+            tape.watch([x, f])
+            op = tf.nn.erosion2d if erode else tf.nn.dilation2d
+            y = op(x, f, [1, 2, 1, 1], "SAME", "NHWC", [1, 1, 2, 1]) ** 2
+        return [y] + tape.gradient(y, [x, f])
+    assert_same(first(fasttape), first(tensorflow), rtol=1e-9, atol=1e-9)
+
+
 def test_explicit_max_pool_matches_tensorflow():
     # TF has no second derivative of explicitly padded max pooling
     def first(tf):
