@@ -61,3 +61,18 @@ newaxis = None
 from fasttape.module import Module, name_scope  # noqa: E402
 from fasttape import keras  # noqa: E402
 optimizers = keras.optimizers
+from fasttape.framework import (  # noqa: E402,F401
+    DeviceSpec, VariableAggregation, VariableSynchronization, control_dependencies,
+    get_current_name_scope, get_logger, group, numpy_function, py_function, tuple,  # noqa: A001
+)
+from fasttape.init_ops import (  # noqa: E402,F401
+    constant_initializer, ones_initializer, random_normal_initializer,
+    random_uniform_initializer, zeros_initializer,
+)
+initializers = keras.initializers
+losses = keras.losses
+from fasttape._convert import register_tensor_conversion_function  # noqa: E402,F401
+from fasttape.type_spec import TypeSpec  # noqa: E402,F401
+from fasttape.specs import (  # noqa: E402,F401
+    IndexedSlicesSpec, NoneTensorSpec, SparseTensorSpec, TensorArraySpec, type_spec_from_value,
+)

@@ -15,7 +15,7 @@ import numpy as np
 from fasttape import _engine, dtypes
 from fasttape._engine import Tensor, Variable, _TensorLike
 
-__all__ = ["constant", "convert_to_tensor", "is_tensor"]
+__all__ = ["constant", "convert_to_tensor", "is_tensor", "register_tensor_conversion_function"]
 
 _INT32 = np.iinfo(np.int32)
 _INT64 = np.iinfo(np.int64)
@@ -181,6 +181,55 @@ def _first_tensor_dtype(value):
     return None
 
 
+# (priority, registration order, base types, function), tried in that order
+_CONVERSIONS = []
+_UNCONVERTIBLE = (int, float, np.generic, np.ndarray)
+
+
+def register_tensor_conversion_function(base_type, conversion_func, priority=100):
+    """Teach `convert_to_tensor` (and so every op) to convert instances of `base_type`.
+
+    `conversion_func(value, dtype=None, name=None, as_ref=False)` returns a Tensor, or
+    NotImplemented to let the next registered function try. Lower `priority` runs
+    first.
+
+    Raises:
+        TypeError: `base_type` is not a type (or tuple of types), is a Python number or
+            numpy type, or `conversion_func` is not callable.
+    """
+    base_types = base_type if isinstance(base_type, tuple) else (base_type,)
+    if any(not isinstance(t, type) for t in base_types):
+        raise TypeError(f"Argument `base_type` must be a type or a tuple of types. "
+                        f"Obtained: {base_type!r}")
+    if any(issubclass(t, _UNCONVERTIBLE) for t in base_types):
+        raise TypeError("Cannot register conversions for Python numeric types and NumPy "
+                        "scalars and arrays.")
+    if not callable(conversion_func):
+        raise TypeError(f"Argument `conversion_func` must be callable. Received "
+                        f"{conversion_func!r}.")
+    _CONVERSIONS.append((priority, len(_CONVERSIONS), base_types, conversion_func))
+    _CONVERSIONS.sort(key=lambda entry: entry[:2])
+
+
+def _registered(value, dtype, name):
+    """The registered conversion of `value`, or None when no function takes it."""
+    for _, _, base_types, func in _CONVERSIONS:
+        if not isinstance(value, base_types):
+            continue
+        ret = func(value, dtype=dtype, name=name, as_ref=False)
+        if ret is NotImplemented:
+            continue
+        if not isinstance(ret, _TensorLike):
+            raise RuntimeError(f"Conversion function {func!r} for type {base_types} "
+                               f"returned non-Tensor: {ret!r}")
+        if dtype is not None and ret.dtype != dtype:
+            raise RuntimeError(f"Conversion function {func!r} for type {base_types} "
+                               f"returned incompatible dtype: requested = {dtype.name}, "
+                               f"actual = {ret.dtype.name}")
+        return _engine.read(ret)
+    return None
+
+
 def _pack(value, dtype):
     """Stack a nested list holding tensors, so the result stays on the tape."""
     from fasttape.ops.shape import stack
@@ -232,6 +281,18 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None,
         return tensor
     if hasattr(value, "_as_dense_tensor"):         # IndexedSlices
         return convert_to_tensor(value._as_dense_tensor(), dtype=dtype)
+    if _CONVERSIONS and not isinstance(value, (list, tuple)):
+        hint = _dtype_or_none(dtype_hint or preferred_dtype) if dtype is None else None
+        if hint is not None:                      # the hint first, as TF
+            try:
+                ret = _registered(value, hint, name)
+            except (TypeError, ValueError):
+                ret = None
+            if ret is not None:
+                return ret
+        ret = _registered(value, dtype, name)
+        if ret is not None:
+            return ret
     if value is None:
         raise _unsupported(value)
     if isinstance(value, (list, tuple)) and _has_tensor(value):

@@ -38,6 +38,7 @@ from fasttape.indexed_slices import IndexedSlices
 from fasttape._replay import ASSIGN, GUARD, OP, PRINT, READ, Program, Recorder
 from fasttape.ops._registry import export
 from fasttape.tensor_shape import TensorShape
+from fasttape.type_spec import TypeSpec
 
 __all__ = ["function", "Function", "ConcreteFunction", "TensorSpec", "executing_eagerly",
            "inside_function", "run_functions_eagerly", "functions_run_eagerly"]
@@ -76,7 +77,7 @@ def inside_function():
 # --- TensorSpec -----------------------------------------------------------------------
 
 @export("")
-class TensorSpec:
+class TensorSpec(TypeSpec):
     """The type of a tensor argument: a shape (None for an unknown dim or rank) and a dtype.
 
     >>> import fasttape as tf
@@ -110,6 +111,13 @@ class TensorSpec:
     @property
     def name(self):
         return self._name
+
+    @property
+    def value_type(self):
+        return Tensor
+
+    def _serialize(self):
+        return (self._shape, self._dtype, self._name)
 
     def is_compatible_with(self, spec_or_tensor):
         """Same dtype and a compatible shape (None dims match anything)."""

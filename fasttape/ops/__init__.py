@@ -1,5 +1,6 @@
-"""The op families. Each lists its public names in `__all__`; this package re-exports
-them and hands the engine the ops behind Python's operators."""
+"""The op families. Each op declares where it is published (`defop(namespaces=...)`,
+`@export`); this package re-exports them and hands the engine the ops behind Python's
+operators."""
 
 import warnings
 
@@ -22,9 +23,8 @@ from fasttape.ops.nn import *  # noqa: F401,F403
 from fasttape.ops.reductions import *  # noqa: F401,F403
 from fasttape.ops.shape import *  # noqa: F401,F403
 
-# The families, in the order their names are exported. Besides `__all__` (names at the
-# top level, tf.X), a family may list names for the sub-namespaces: MATH (tf.math.X),
-# NN (tf.nn.X), LINALG (tf.linalg.X).
+# The families, in import order. Names are published by their declarations; a family's
+# `__all__`, MATH, NN, LINALG lists (the older form, now empty or absent) still merge in.
 FAMILIES = (elementwise, math_ops, reductions, shape, indexing, creation, linalg, nn,
             control_flow, numerics, decompositions, sparse_ops, special, bitwise, sorting,
             segment, array_ops, complex_ops, functional, conv, pooling, normalization,

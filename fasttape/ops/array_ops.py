@@ -647,7 +647,7 @@ def _approx_k(operand, k, reduction_dimension, largest):
     return ApproxTopK(values, indices)
 
 
-@export("math")
+@export("math", "nn")
 def approx_max_k(operand, k, reduction_dimension=-1, recall_target=0.95,
                  reduction_input_size_override=-1, aggregate_to_topk=True, name=None):
     """The k largest entries along `reduction_dimension` and their int32 positions.
@@ -655,7 +655,7 @@ def approx_max_k(operand, k, reduction_dimension=-1, recall_target=0.95,
     return _approx_k(operand, k, reduction_dimension, largest=True)
 
 
-@export("math")
+@export("math", "nn")
 def approx_min_k(operand, k, reduction_dimension=-1, recall_target=0.95,
                  reduction_input_size_override=-1, aggregate_to_topk=True, name=None):
     """The k smallest entries along `reduction_dimension` and their positions (exact)."""

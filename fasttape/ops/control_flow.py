@@ -22,9 +22,10 @@ import numpy as np
 from fasttape import errors, nest
 from fasttape._convert import convert_to_tensor
 from fasttape._engine import Tensor, Variable
+from fasttape.ops._registry import export
 from fasttape.ops.elementwise import identity, logical_and
 
-__all__ = ["cond", "case", "switch_case", "while_loop", "identity_n"]
+__all__ = []   # published by their declarations (@export)
 
 
 # --- cond / case ----------------------------------------------------------------------
@@ -50,6 +51,7 @@ def _cond(pred, true_fn, false_fn, strict):
     return result
 
 
+@export("")
 def cond(pred, true_fn=None, false_fn=None, name=None):
     """Returns `true_fn()` if `pred` is true and `false_fn()` otherwise.
 
@@ -113,6 +115,7 @@ def _count_true(predicates):
     return sum(int(np.count_nonzero(p.numpy())) for p in predicates)
 
 
+@export("")
 def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
     """Calls the function of the first true predicate (an if/elif/else chain).
 
@@ -200,6 +203,7 @@ def _switch_actions(branch_fns, default):
     return actions
 
 
+@export("")
 def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
     """Calls the function whose key equals `branch_index` (a C-like switch).
 
@@ -270,6 +274,7 @@ def _returned_vars(returned):
                         f"variable, got {type(returned).__name__}: {returned!r}") from None
 
 
+@export("")
 def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
                back_prop=True, swap_memory=False, maximum_iterations=None, name=None):
     """Repeats `loop_vars = body(*loop_vars)` while `cond(*loop_vars)` is true.
@@ -367,6 +372,7 @@ def _counted(cond, body, loop_vars, maximum_iterations):
 
 # --- identity_n -----------------------------------------------------------------------
 
+@export("")
 def identity_n(input, name=None):  # noqa: A002 - TF's name
     """Returns a list of tensors equal to the entries of `input`.
 

@@ -23,16 +23,13 @@ import numpy as np
 from fasttape import _engine, dtypes, errors
 from fasttape._convert import convert_to_tensor
 from fasttape._engine import _TensorLike
-from fasttape.ops._registry import defop
+from fasttape.ops._registry import defop, export
 from fasttape.ops.elementwise import cast
 from fasttape.ops.reductions import reduce_sum
 from fasttape.ops.shape import reshape
 from fasttape.tensor_shape import TensorShape
 
-__all__ = ["zeros", "ones", "fill", "eye", "range", "linspace"]
-
-RANDOM = ["uniform", "normal", "truncated_normal", "set_seed", "shuffle", "categorical"]
-LINALG = ["eye"]
+__all__ = []   # published by their declarations (@export)
 
 
 def _np_dtype(dtype):
@@ -76,6 +73,7 @@ def _scalar_int(value):
 
 # --- constant fills ------------------------------------------------------------------------
 
+@export("")
 def zeros(shape, dtype=dtypes.float32, name=None, layout=None):
     """A tensor of `shape` filled with zeros (float32 unless `dtype` says otherwise).
 
@@ -95,6 +93,7 @@ def zeros(shape, dtype=dtypes.float32, name=None, layout=None):
     return _engine.wrap(np.zeros(_dims(shape), dtype=_np_dtype(dtype)))
 
 
+@export("")
 def ones(shape, dtype=dtypes.float32, name=None, layout=None):
     """A tensor of `shape` filled with ones (float32 unless `dtype` says otherwise).
 
@@ -117,6 +116,7 @@ def _fill_vjp(g):
     return g
 
 
+@export("")
 def fill(dims, value, name=None, layout=None):
     """A tensor of shape `dims` filled with the scalar `value`, whose dtype it takes.
 
@@ -140,6 +140,7 @@ def fill(dims, value, name=None, layout=None):
     return _engine.apply(_fill.op, (value,), (dims,))
 
 
+@export("", "linalg")
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
     """An identity matrix (ones on the diagonal), optionally rectangular and batched.
 
@@ -202,6 +203,7 @@ def _show(v):
     return f"{v:g}" if isinstance(v, np.floating) else str(v)
 
 
+@export("")
 def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - TF's name
     """The sequence start, start + delta, ... up to but excluding `limit`.
 
@@ -294,6 +296,7 @@ def _linspace_vjp(g, num, axis, needs):
     return to_start, (to_stop if needs[1] else None)
 
 
+@export("")
 def linspace(start, stop, num, name=None, axis=0):
     """`num` evenly spaced values from `start` to `stop`, both included.
 
@@ -377,6 +380,7 @@ class _Seeds:
 _SEEDS = _Seeds()
 
 
+@export("random")
 def set_seed(seed):
     """Set the global random seed, making the following random ops reproducible.
 
@@ -445,6 +449,7 @@ def _affine(rnd, scale, shift, dtype):
     return out + convert_to_tensor(shift, dtype=dtype)
 
 
+@export("random")
 def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
     """Uniform random values in [minval, maxval).
 
@@ -492,6 +497,7 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
     return _affine(rnd, scale, lo, dtype)
 
 
+@export("random")
 def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Normal random values: `rnd * stddev + mean` with standard normal `rnd`.
 
@@ -512,6 +518,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=No
     return _affine(rnd, stddev, mean, dtype)
 
 
+@export("random")
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None,
                      name=None):
     """Like `normal`, but standard draws beyond two standard deviations are redrawn.
@@ -530,6 +537,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
     return _affine(rnd.astype(dtype.as_numpy_dtype), stddev, mean, dtype)
 
 
+@export("random")
 def shuffle(value, seed=None, name=None):
     """`value` with its first dimension randomly permuted. No gradient.
 
@@ -542,6 +550,7 @@ def shuffle(value, seed=None, name=None):
     return _engine.wrap(arr[_SEEDS.generator(seed).permutation(arr.shape[0])])
 
 
+@export("random")
 def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     """Class indices drawn from the softmax of each row of `logits`.
 

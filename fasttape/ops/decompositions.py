@@ -233,7 +233,7 @@ def _eig(a):
     return _pack(a.shape[:-2], e.astype(dtype), v.astype(dtype))
 
 
-@export("linalg")
+@export("", "linalg")
 def eig(tensor, name=None):
     """Eigenvalues and eigenvectors of general square matrices, complex (complex64 for
     float32 input, complex128 for float64): e, v with tensor v = v diag(e).
@@ -250,7 +250,7 @@ def eig(tensor, name=None):
     return e, v
 
 
-@export("linalg")
+@export("", "linalg")
 def eigvals(tensor, name=None):
     """The eigenvalues of general square matrices (complex; see eig)."""
     return eig(tensor)[0]
@@ -581,6 +581,7 @@ def _sqrtm_vjp(g, ans):
     return reshape(flat, batch + (n, n))
 
 
+@export("", name="matrix_square_root")
 @export("linalg")
 def sqrtm(input, name=None):  # noqa: A002 - TF's name
     """The principal square root of square matrices (TF's matrix_square_root), through

@@ -13,25 +13,9 @@ import numpy as np
 from fasttape import _engine, dtypes, errors
 from fasttape._convert import convert_inputs, convert_to_tensor
 from fasttape._engine import Tensor
-from fasttape.ops._registry import defop
+from fasttape.ops._registry import defop, export
 
-__all__ = [
-    "add", "subtract", "multiply", "divide", "truediv", "floordiv", "floormod", "mod", "pow",
-    "negative", "square", "sqrt", "rsqrt", "reciprocal", "exp", "expm1", "log", "log1p",
-    "sin", "cos", "tan", "tanh", "sigmoid", "abs", "sign", "maximum", "minimum",
-    "clip_by_value", "relu", "identity", "stop_gradient", "cast", "where",
-    "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
-    "logical_and", "logical_or", "logical_xor", "logical_not",
-    "zeros_like", "ones_like",
-]
-MATH = [
-    "add", "subtract", "multiply", "divide", "truediv", "floordiv", "floormod", "mod", "pow",
-    "negative", "square", "sqrt", "rsqrt", "reciprocal", "exp", "expm1", "log", "log1p",
-    "sin", "cos", "tan", "tanh", "sigmoid", "abs", "sign", "maximum", "minimum",
-    "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
-    "logical_and", "logical_or", "logical_xor", "logical_not",
-]
-NN = ["relu", "sigmoid", "tanh"]
+__all__ = []   # published by their declarations (@export)
 
 
 def elementwise_op(forward=None, **options):
@@ -47,6 +31,7 @@ def _check_int_divisor(x, y):
 
 # --- arithmetic ---------------------------------------------------------------------
 
+@export("", "math")
 @elementwise_op(broadcasts=True, fused="add")
 def add(x, y):
     """x + y, elementwise with broadcasting."""
@@ -58,6 +43,7 @@ def _add_vjp(g):
     return g, g
 
 
+@export("", "math")
 @elementwise_op(broadcasts=True, fused="subtract")
 def subtract(x, y):
     """x - y, elementwise with broadcasting."""
@@ -69,6 +55,7 @@ def _subtract_vjp(g, needs):
     return g, (-g if needs[1] else None)
 
 
+@export("", "math")
 @elementwise_op(broadcasts=True, fused="multiply")
 def multiply(x, y):
     """x * y, elementwise with broadcasting."""
@@ -80,6 +67,7 @@ def _multiply_vjp(g, x, y, needs):
     return (g * y if needs[0] else None), (g * x if needs[1] else None)
 
 
+@export("", "math")
 @elementwise_op(broadcasts=True, fused="truediv")
 def truediv(x, y):
     """x / y; integer inputs give float64 (int32 / int32), as in TF."""
@@ -92,11 +80,13 @@ def _truediv_vjp(g, x, y, needs):
     return (g / y if needs[0] else None), (-g * x / y / y if needs[1] else None)
 
 
+@export("", "math")
 def divide(x, y, name=None):
     """x / y (TF's `tf.math.divide`)."""
     return truediv(x, y)
 
 
+@export("", "math")
 @elementwise_op(broadcasts=True)
 def floordiv(x, y):
     """floor(x / y); integer division by zero raises InvalidArgumentError. Piecewise
@@ -105,6 +95,8 @@ def floordiv(x, y):
     return np.floor_divide(x, y)
 
 
+@export("", "math", name="mod")
+@export("", "math")
 @elementwise_op(broadcasts=True)
 def floormod(x, y):
     """x - floor(x / y) * y, with the sign of y (Python's %)."""
@@ -120,6 +112,7 @@ def _floormod_vjp(g, x, y, needs):
 mod = floormod
 
 
+@export("", "math")
 @elementwise_op(broadcasts=True, name="pow", fused="pow")
 def pow(x, y):  # noqa: A001 - TF's name
     """x ** y; integers to negative integer powers raise InvalidArgumentError."""
@@ -140,6 +133,7 @@ def _pow_vjp(g, x, y, ans, needs):
     return gx, gy
 
 
+@export("", "math")
 @elementwise_op
 def negative(x):
     """-x."""
@@ -151,6 +145,7 @@ def _negative_vjp(g):
     return -g
 
 
+@export("", "math")
 @elementwise_op(fused="square")
 def square(x):
     """x * x."""
@@ -167,6 +162,7 @@ def _zero_where_g_zero(g, value):
     return where(equal(g, 0), zeros_like(value), value)
 
 
+@export("", "math")
 @elementwise_op(float_only=True, fused="sqrt")
 def sqrt(x):
     """Square root; nan below 0."""
@@ -178,6 +174,7 @@ def _sqrt_vjp(g, ans):
     return _zero_where_g_zero(g, g * 0.5 / ans)
 
 
+@export("", "math")
 @elementwise_op(float_only=True, fused="rsqrt")
 def rsqrt(x):
     """1 / sqrt(x)."""
@@ -189,6 +186,7 @@ def _rsqrt_vjp(g, ans):
     return _zero_where_g_zero(g, g * -0.5 * (ans * ans * ans))
 
 
+@export("", "math")
 @elementwise_op(fused="reciprocal")
 def reciprocal(x):
     """1 / x."""
@@ -200,6 +198,7 @@ def _reciprocal_vjp(g, ans):
     return _zero_where_g_zero(g, -g * (ans * ans))
 
 
+@export("", "math")
 @elementwise_op(float_only=True, fused="exp")
 def exp(x):
     """e ** x."""
@@ -211,6 +210,7 @@ def _exp_vjp(g, ans):
     return g * ans
 
 
+@export("", "math")
 @elementwise_op(float_only=True, fused="expm1")
 def expm1(x):
     """e ** x - 1, accurate near 0."""
@@ -222,6 +222,7 @@ def _expm1_vjp(g, ans):
     return g * (ans + 1)
 
 
+@export("", "math")
 @elementwise_op(float_only=True, fused="log")
 def log(x):
     """Natural logarithm."""
@@ -233,6 +234,7 @@ def _log_vjp(g, x):
     return g / x
 
 
+@export("", "math")
 @elementwise_op(float_only=True, fused="log1p")
 def log1p(x):
     """log(1 + x), accurate near 0."""
@@ -244,6 +246,7 @@ def _log1p_vjp(g, x):
     return g / (1 + x)
 
 
+@export("", "math")
 @elementwise_op(float_only=True, fused="sin")
 def sin(x):
     """Sine."""
@@ -255,6 +258,7 @@ def _sin_vjp(g, x):
     return g * cos(x)
 
 
+@export("", "math")
 @elementwise_op(float_only=True, fused="cos")
 def cos(x):
     """Cosine."""
@@ -266,6 +270,7 @@ def _cos_vjp(g, x):
     return -(g * sin(x))
 
 
+@export("", "math")
 @elementwise_op(float_only=True, fused="tan")
 def tan(x):
     """Tangent."""
@@ -277,6 +282,7 @@ def _tan_vjp(g, ans):
     return g * (1 + ans * ans)
 
 
+@export("", "math", "nn")
 @elementwise_op(float_only=True, fused="tanh")
 def tanh(x):
     """Hyperbolic tangent."""
@@ -294,6 +300,7 @@ def _sigmoid_array(x):
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
+@export("", "math", "nn")
 @elementwise_op(float_only=True, fused="sigmoid")
 def sigmoid(x):
     """1 / (1 + e ** -x), computed without overflow."""
@@ -305,6 +312,7 @@ def _sigmoid_vjp(g, ans):
     return g * ans * (1 - ans)
 
 
+@export("", "math")
 @elementwise_op(name="abs")
 def abs(x):  # noqa: A001 - TF's name
     """|x|; its derivative at 0 is 0."""
@@ -316,6 +324,7 @@ def _abs_vjp(g, x):
     return g * sign(x)
 
 
+@export("", "math")
 @elementwise_op
 def sign(x):
     """-1, 0 or 1 (nan for nan)."""
@@ -328,6 +337,7 @@ def _sign_vjp(g):
     return zeros_like(g)
 
 
+@export("", "math")
 @elementwise_op(broadcasts=True)
 def maximum(x, y):
     """Elementwise max; at ties the gradient goes to x."""
@@ -340,6 +350,7 @@ def _maximum_vjp(g, x, y, needs):
     return _select_grads(first, g, needs)
 
 
+@export("", "math")
 @elementwise_op(broadcasts=True)
 def minimum(x, y):
     """Elementwise min; at ties the gradient goes to x."""
@@ -376,6 +387,7 @@ def _clip_vjp(g, t, lo, hi, needs):
             where(above, g, zero) if needs[2] else None)
 
 
+@export("")
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     """Clamp `t` to [clip_value_min, clip_value_max] (bounds broadcast against t)."""
     t = convert_to_tensor(t)
@@ -384,6 +396,7 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     return _engine.apply(_clip.op, (t, lo, hi), ())
 
 
+@export("", "nn")
 @elementwise_op(fused="relu")
 def relu(features):
     """max(features, 0); its derivative at 0 is 0."""
@@ -408,6 +421,7 @@ def _relu_grad_vjp(gg, features, needs):
             zeros_like(features) if needs[1] else None)
 
 
+@export("")
 @elementwise_op
 def identity(input):  # noqa: A002 - TF's name
     """The same value, as a new tensor (records a read of a variable)."""
@@ -419,6 +433,7 @@ def _identity_vjp(g):
     return g
 
 
+@export("")
 @elementwise_op
 def stop_gradient(input):  # noqa: A002 - TF's name
     """The same value, with no gradient path through it."""
@@ -435,6 +450,7 @@ def _cast_vjp(g, source):
     return cast(g, source)
 
 
+@export("")
 def cast(x, dtype, name=None):
     """Convert to `dtype`; floats to integers truncate toward zero. Int outputs have no
     gradient; a float -> float cast passes the gradient back in the input's dtype."""
@@ -470,6 +486,7 @@ def _select_vjp(g, condition, needs):
             where(condition, zero, g) if needs[2] else None)
 
 
+@export("")
 def where(condition, x=None, y=None, name=None):
     """Select from x where condition, else from y (all three broadcast); with only a
     condition, the int64 indices of its true elements, shape [n, rank]."""
@@ -482,12 +499,14 @@ def where(condition, x=None, y=None, name=None):
     return _engine.apply(_select.op, (condition, x, y), ())
 
 
+@export("")
 def zeros_like(input, dtype=None, name=None):  # noqa: A002 - TF's name
     """Zeros with the shape (and, by default, the dtype) of `input`; a constant."""
     arr = np.asarray(convert_to_tensor(input))
     return _engine.wrap(np.zeros(arr.shape, dtype=_numpy_dtype(dtype, arr)))
 
 
+@export("")
 def ones_like(input, dtype=None, name=None):  # noqa: A002 - TF's name
     """Ones with the shape (and, by default, the dtype) of `input`; a constant."""
     arr = np.asarray(convert_to_tensor(input))
@@ -500,36 +519,42 @@ def _numpy_dtype(dtype, arr):
 
 # --- comparisons and logic: no gradient ---------------------------------------------
 
+@export("", "math")
 @elementwise_op
 def less(x, y):
     """x < y (bool)."""
     return np.less(x, y)
 
 
+@export("", "math")
 @elementwise_op
 def less_equal(x, y):
     """x <= y (bool)."""
     return np.less_equal(x, y)
 
 
+@export("", "math")
 @elementwise_op
 def greater(x, y):
     """x > y (bool)."""
     return np.greater(x, y)
 
 
+@export("", "math")
 @elementwise_op
 def greater_equal(x, y):
     """x >= y (bool)."""
     return np.greater_equal(x, y)
 
 
+@export("", "math")
 @elementwise_op
 def equal(x, y):
     """x == y (bool)."""
     return np.equal(x, y)
 
 
+@export("", "math")
 @elementwise_op
 def not_equal(x, y):
     """x != y (bool)."""
@@ -543,6 +568,7 @@ def _require_bool(*arrays):
                 f"cannot compute a logical op on a {a.dtype} tensor: bool expected")
 
 
+@export("", "math")
 @elementwise_op
 def logical_and(x, y):
     """x AND y for bool tensors."""
@@ -550,6 +576,7 @@ def logical_and(x, y):
     return np.logical_and(x, y)
 
 
+@export("", "math")
 @elementwise_op
 def logical_or(x, y):
     """x OR y for bool tensors."""
@@ -557,6 +584,7 @@ def logical_or(x, y):
     return np.logical_or(x, y)
 
 
+@export("", "math")
 @elementwise_op
 def logical_xor(x, y):
     """x XOR y for bool tensors."""
@@ -564,6 +592,7 @@ def logical_xor(x, y):
     return np.logical_xor(x, y)
 
 
+@export("", "math")
 @elementwise_op
 def logical_not(x):
     """NOT x for a bool tensor."""

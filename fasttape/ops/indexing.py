@@ -30,14 +30,10 @@ from fasttape import _engine, dtypes, errors
 from fasttape._convert import convert_to_tensor
 from fasttape._engine import Tensor, _TensorLike
 from fasttape.indexed_slices import IndexedSlices, combine, densify  # noqa: F401 (engine hooks)
-from fasttape.ops._registry import defop
+from fasttape.ops._registry import defop, export
 from fasttape.ops.shape import _dims, _int_scalar, _lead, _reshape_to, concat, convert_list
 
-__all__ = [
-    "gather", "gather_nd", "boolean_mask", "one_hot", "scatter_nd",
-    "tensor_scatter_nd_update", "tensor_scatter_nd_add", "tensor_scatter_nd_sub",
-]
-NN = ["embedding_lookup"]
+__all__ = []   # published by their declarations (defop namespaces, @export)
 
 _INDEX_DTYPES = (np.dtype(np.int16), np.dtype(np.int32), np.dtype(np.int64))
 _POLICIES = {"": "ERROR", "DEFAULT": "ERROR", "ERROR": "ERROR", "IGNORE": "IGNORE"}
@@ -157,6 +153,7 @@ def _gather_grad_vjp(g, indices, axis, batch_dims, params_shape):
                          (axis + lead, batch, False, rows + params_shape)), None
 
 
+@export("")
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
     """Slices of `params` along `axis` at `indices`.
 
@@ -322,6 +319,7 @@ def _check_nd_indices(shape, ind, batch_dims, op):
             f"{len(shape) - batch_dims} [Op:{op}]")
 
 
+@export("")
 def gather_nd(params, indices, batch_dims=0, name=None, bad_indices_policy=""):
     """Slices of `params` addressed by the last axis of `indices`.
 
@@ -358,6 +356,7 @@ def gather_nd(params, indices, batch_dims=0, name=None, bad_indices_policy=""):
     return _engine.apply(_gather_nd.op, (p, idx), (b, _policy(bad_indices_policy), shape))
 
 
+@export("")
 def scatter_nd(indices, updates, shape, bad_indices_policy="", name=None):
     """A tensor of `shape`, zero except for `updates` summed in at `indices`.
 
@@ -425,6 +424,7 @@ def _tensor_scatter_public(tensor, indices, updates, mode, bad_indices_policy):
                          (mode, _policy(bad_indices_policy), t._value.ndim))
 
 
+@export("")
 def tensor_scatter_nd_update(tensor, indices, updates, name=None):
     """A copy of `tensor` with `updates` written at `indices` (last write wins).
 
@@ -442,6 +442,7 @@ def tensor_scatter_nd_update(tensor, indices, updates, name=None):
     return _tensor_scatter_public(tensor, indices, updates, "update", "")
 
 
+@export("")
 def tensor_scatter_nd_add(tensor, indices, updates, bad_indices_policy="", name=None):
     """A copy of `tensor` with `updates` added at `indices` (duplicates add up).
 
@@ -450,6 +451,7 @@ def tensor_scatter_nd_add(tensor, indices, updates, bad_indices_policy="", name=
     return _tensor_scatter_public(tensor, indices, updates, "add", bad_indices_policy)
 
 
+@export("")
 def tensor_scatter_nd_sub(tensor, indices, updates, bad_indices_policy="", name=None):
     """A copy of `tensor` with `updates` subtracted at `indices` (duplicates add up)."""
     return _tensor_scatter_public(tensor, indices, updates, "sub", bad_indices_policy)
@@ -482,6 +484,7 @@ def _boolean_unmask_vjp(g, mask, axis, in_shape):
     return _engine.apply(_boolean_mask.op, (g,), (mask, axis + lead, g._value.shape))
 
 
+@export("")
 def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     """The elements (or slices) of `tensor` where `mask` is true, in row-major order.
 
@@ -521,6 +524,7 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
 
 # --- one_hot --------------------------------------------------------------------------
 
+@export("")
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
     """One-hot vectors: `on_value` at each index along a new axis of size `depth`,
     `off_value` elsewhere (also for negative or too large indices).
@@ -626,6 +630,7 @@ def segment_sum_to_dense(values, indices, num_segments):
 
 # --- embedding_lookup ------------------------------------------------------------------
 
+@export("nn")
 def embedding_lookup(params, ids, max_norm=None, name=None):
     """Rows of an embedding table (or of a list of shards) at `ids`.
 

@@ -26,19 +26,13 @@ import numpy as np
 from fasttape import _engine, dtypes, errors
 from fasttape._convert import convert_inputs, convert_to_tensor
 from fasttape._engine import _TensorLike
-from fasttape.ops._registry import defop
+from fasttape.ops._registry import defop, export
 from fasttape.ops.complex_ops import real as _real
 from fasttape.ops.elementwise import cast, log
 from fasttape.ops.reductions import reduce_sum
 from fasttape.ops.shape import reshape
 
-__all__ = ["matmul", "tensordot", "einsum"]
-
-LINALG = [
-    "matmul", "matvec", "tensordot", "einsum", "cross", "trace", "diag", "diag_part",
-    "set_diag", "band_part", "matrix_transpose", "adjoint", "inv", "det", "slogdet",
-    "logdet", "solve", "triangular_solve", "cholesky", "cholesky_solve",
-]
+__all__ = []   # published by their declarations (@export, defop namespaces)
 
 LogMatrixDeterminant = collections.namedtuple("LogMatrixDeterminant",
                                               ["sign", "log_abs_determinant"])
@@ -241,6 +235,7 @@ def _matmul_t_vjp(g, a, b, transpose_a, transpose_b, adjoint_a, adjoint_b, needs
     return ga, gb
 
 
+@export("", "linalg")
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, output_type=None, grad_a=False, grad_b=False,
            name=None):
@@ -342,6 +337,7 @@ def _sum_to_matrix(outer, a_shape, lead):
     return reshape(reduce_sum(outer, axis=axes), have[:lead] + tuple(a_shape))
 
 
+@export("linalg")
 def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False,
            name=None):
     """Matrix-vector product over the last axes: result[..., i] = sum_j a[..., i, j] b[..., j].
@@ -550,6 +546,7 @@ def _check_einsum_sizes(terms, ell, operands):
                 + " vs. ".join(_dims(b) for b in batch) + " [Op:Einsum]") from None
 
 
+@export("", "linalg")
 def einsum(equation, *inputs, **kwargs):
     """Tensor contraction in Einstein notation, e.g. einsum('ij,jk->ik', a, b).
 
@@ -628,6 +625,7 @@ def _tensordot_axes(axes, rank_a, rank_b, a, b):
     return pair
 
 
+@export("", "linalg")
 def tensordot(a, b, axes, name=None):
     """Sum of products of `a` and `b` over the given axes.
 
@@ -683,6 +681,7 @@ def _cross_vjp(g, a, b, needs):
             _engine.apply(_cross.op, (g, a), ()) if needs[1] else None)
 
 
+@export("linalg")
 def cross(a, b, name=None):
     """Cross product of 3-vectors along the last axis; `a` and `b` have one shape.
 
@@ -729,6 +728,7 @@ def _diag_part_vjp(g, k, rows, cols):
     return _engine.apply(_matrix_diag.op, (g,), (k, rows, cols, zero))
 
 
+@export("linalg")
 def diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT"):  # noqa: A002
     """The k-th diagonal of the last two axes (k > 0 above the main diagonal).
 
@@ -765,6 +765,7 @@ def _matrix_diag_vjp(g, k, rows, cols):
     return _engine.apply(_diag_part.op, (g,), (k, rows, cols))
 
 
+@export("linalg")
 def diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0,
          align="RIGHT_LEFT"):
     """Matrices with `diagonal` (the last axis) on their k-th diagonal, `padding_value`
@@ -826,6 +827,7 @@ def _set_diag_vjp(g, input, k, needs):
             _engine.apply(_diag_part.op, (g,), (k, rows, cols)) if needs[1] else None)
 
 
+@export("linalg")
 def set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"):  # noqa: A002
     """`input` with its k-th diagonal (last two axes) replaced by `diagonal`.
 
@@ -859,6 +861,7 @@ def set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"):  # noqa
     return _engine.apply(_set_diag.op, (x, d), (k,))
 
 
+@export("linalg")
 def trace(x, name=None):
     """Sum of the main diagonal of the last two axes (rectangular matrices too)."""
     return reduce_sum(diag_part(x), axis=-1)
@@ -875,6 +878,7 @@ def _band_part_vjp(g, num_lower, num_upper):
     return _engine.apply(_band_part.op, (g,), (num_lower, num_upper))
 
 
+@export("linalg")
 def band_part(input, num_lower, num_upper, name=None):  # noqa: A002 - TF's name
     """Keep num_lower diagonals below and num_upper above the main one (a negative
     count keeps the whole triangle); zero the rest. band_part(x, -1, 0) is the lower
@@ -907,6 +911,7 @@ def _matrix_transpose_vjp(g):
     return _transpose(g)
 
 
+@export("linalg")
 def matrix_transpose(a, name="matrix_transpose", conjugate=False):
     """Swap the last two axes (and conjugate complex values when `conjugate`).
 
@@ -921,6 +926,7 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False):
     return _engine.apply(_matrix_transpose.op, (x,), (bool(conjugate),))
 
 
+@export("linalg")
 def adjoint(matrix, name=None):
     """The conjugate transpose of the last two axes (the transpose for real dtypes)."""
     return matrix_transpose(matrix, conjugate=True)
@@ -947,6 +953,7 @@ def _inv_vjp(g, ans, adjoint):
     return -_mm(_mm(ans, g, ta=True), ans, tb=True)
 
 
+@export("linalg")
 def inv(input, adjoint=False, name=None):  # noqa: A002 - TF's name
     """Inverse of each square matrix in the last two axes.
 
@@ -976,6 +983,7 @@ def _det_vjp(g, input, ans):
     return _with_matrix_axes(g * ans) * _inv_transposed(input)
 
 
+@export("linalg")
 def det(input, name=None):  # noqa: A002 - TF's name
     """Determinant of each square matrix in the last two axes (1 for 0x0 matrices).
 
@@ -1002,6 +1010,7 @@ def _slogdet_vjp(g, input):
     return _with_matrix_axes(g[..., 1]) * _inv_transposed(input)
 
 
+@export("linalg")
 def slogdet(input, name=None):  # noqa: A002 - TF's name
     """Sign and log of the absolute value of the determinant, without overflow.
 
@@ -1017,6 +1026,7 @@ def slogdet(input, name=None):  # noqa: A002 - TF's name
     return LogMatrixDeterminant(both[..., 0], both[..., 1])
 
 
+@export("linalg")
 def logdet(matrix, name=None):
     """log det of Hermitian positive definite matrices, as 2 sum(log(diag(cholesky))):
     NaN where the matrix is not positive definite."""
@@ -1051,6 +1061,7 @@ def _solve_vjp(g, matrix, ans, adjoint, needs):
     return grad_matrix, grad_rhs
 
 
+@export("linalg")
 def solve(matrix, rhs, adjoint=False, name=None):
     """Solve matrix @ x = rhs for x, one square system per batch entry.
 
@@ -1125,6 +1136,7 @@ def _triangular_solve_vjp(g, matrix, ans, lower, adjoint, needs):
     return grad_matrix, grad_rhs
 
 
+@export("linalg")
 def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
     """Solve matrix @ x = rhs where `matrix` is triangular: only its lower (or upper)
     triangle is read. Batch axes broadcast. A zero on the diagonal gives inf/nan, not
@@ -1200,6 +1212,7 @@ def _cholesky_vjp(g, ans):
     return 0.5 * (s_t + _transpose(s_t))
 
 
+@export("linalg")
 def cholesky(input, name=None):  # noqa: A002 - TF's name
     """Lower-triangular L with L L^H = input, for each Hermitian positive definite
     matrix in the last two axes; only the lower triangle of `input` is read.
@@ -1219,6 +1232,7 @@ def cholesky(input, name=None):  # noqa: A002 - TF's name
     return _engine.apply(_cholesky.op, (x,), ())
 
 
+@export("linalg")
 def cholesky_solve(chol, rhs, name=None):
     """Solve A x = rhs given chol = cholesky(A): two triangular solves."""
     y = triangular_solve(chol, rhs, lower=True, adjoint=False)

@@ -24,7 +24,7 @@ from fasttape import _engine, dtypes, errors
 from fasttape._convert import convert_inputs, convert_to_tensor
 from fasttape._engine import _TensorLike
 from fasttape.ops import elementwise as ew
-from fasttape.ops._registry import defop
+from fasttape.ops._registry import defop, export
 from fasttape.ops.reductions import canonical_axes, kept_shape, reduce_sum
 from fasttape.ops.shape import reshape
 
@@ -33,14 +33,7 @@ try:        # optional: a vectorised erf; math.erf element by element otherwise
 except ImportError:  # pragma: no cover - depends on the environment
     _special = None
 
-__all__ = ["round", "floor", "norm", "cumsum", "clip_by_norm"]
-MATH = [
-    "round", "floor", "ceil", "rint", "erf", "erfc", "squared_difference", "divide_no_nan",
-    "xlogy", "xdivy", "log_sigmoid", "softplus", "softsign", "cumsum", "cumprod",
-    "reduce_euclidean_norm", "l2_normalize", "is_nan", "is_inf", "is_finite",
-]
-NN = ["softplus", "softsign", "l2_loss", "l2_normalize"]
-LINALG = ["norm", "l2_normalize"]
+__all__ = []   # published by their declarations (defop namespaces, @export)
 
 
 def _flush_subnormal(a):
@@ -61,7 +54,7 @@ def _not_allowed(dtype, op):
 
 # --- rounding: no gradient ----------------------------------------------------------
 
-@defop(name="round")
+@defop(name="round", namespaces=("", "math"))
 def round(x):  # noqa: A001 - TF's name
     """Round to the nearest integer, halves to even; integer tensors come back unchanged.
 
@@ -75,37 +68,37 @@ def round(x):  # noqa: A001 - TF's name
     return x if x.dtype.kind in "iu" else np.round(x)
 
 
-@defop(float_only=True)
+@defop(float_only=True, namespaces=("", "math"))
 def floor(x):
     """The largest integer not greater than x (float tensors only); no gradient."""
     return np.floor(x)
 
 
-@defop(float_only=True)
+@defop(float_only=True, namespaces=("math",))
 def ceil(x):
     """The smallest integer not less than x (float tensors only); no gradient."""
     return np.ceil(x)
 
 
-@defop(float_only=True)
+@defop(float_only=True, namespaces=("math",))
 def rint(x):
     """Round to the nearest integer, halves to even (float tensors only); no gradient."""
     return np.rint(x)
 
 
-@defop(float_only=True)
+@defop(float_only=True, namespaces=("math",))
 def is_nan(x):
     """Elementwise x != x (bool)."""
     return np.isnan(x)
 
 
-@defop(float_only=True)
+@defop(float_only=True, namespaces=("math",))
 def is_inf(x):
     """Elementwise |x| == inf (bool)."""
     return np.isinf(x)
 
 
-@defop(float_only=True)
+@defop(float_only=True, namespaces=("math",))
 def is_finite(x):
     """Elementwise: neither nan nor infinite (bool)."""
     return np.isfinite(x)
@@ -125,7 +118,7 @@ def _erf_array(x, which):
     return _flush_subnormal(out)
 
 
-@defop(float_only=True, batches=True)
+@defop(float_only=True, batches=True, namespaces=("math",))
 def erf(x):
     """The Gauss error function, 2/sqrt(pi) * integral from 0 to x of exp(-t**2)."""
     return _erf_array(x, "erf")
@@ -136,7 +129,7 @@ def _erf_vjp(g, x):  # d erf = 2/sqrt(pi) exp(-x^2)
     return g * (_TWO_OVER_SQRT_PI * ew.exp(-ew.square(x)))
 
 
-@defop(float_only=True, batches=True)
+@defop(float_only=True, batches=True, namespaces=("math",))
 def erfc(x):
     """The complementary error function 1 - erf(x), accurate where erf(x) is near 1."""
     return _erf_array(x, "erfc")
@@ -149,7 +142,7 @@ def _erfc_vjp(g, x):  # d erfc = -2/sqrt(pi) exp(-x^2)
 
 # --- differences and safe divisions -------------------------------------------------
 
-@defop(broadcasts=True, batches=True)
+@defop(broadcasts=True, batches=True, namespaces=("math",))
 def squared_difference(x, y):
     """(x - y) ** 2, elementwise with broadcasting (float, int32 and int64 tensors)."""
     if x.dtype.kind not in "fc" and x.dtype not in (np.int32, np.int64):
@@ -188,6 +181,7 @@ _QUOTIENT_DTYPE = {
 }
 
 
+@export("math")
 def divide_no_nan(x, y, name=None):
     """x / y, but 0 wherever y is 0 (even for x = inf or nan); its gradients are 0 there.
 
@@ -209,7 +203,7 @@ def divide_no_nan(x, y, name=None):
     return _engine.apply(_div_no_nan.op, (x, y), ())
 
 
-@defop(float_only=True, broadcasts=True, batches=True)
+@defop(float_only=True, broadcasts=True, batches=True, namespaces=("math",))
 def xlogy(x, y):
     """x * log(y), and 0 wherever x is 0 (even for y = 0 or nan)."""
     return np.where(x == 0, np.zeros((), x.dtype), x * np.log(y))
@@ -226,7 +220,7 @@ def _xlogy_vjp(g, x, y, needs):
     return gx, gy
 
 
-@defop(float_only=True, broadcasts=True, batches=True)
+@defop(float_only=True, broadcasts=True, batches=True, namespaces=("math",))
 def xdivy(x, y):
     """x / y, and 0 wherever x is 0 (even for y = 0)."""
     return np.where(x == 0, np.zeros((), x.dtype), np.true_divide(x, y))
@@ -253,7 +247,7 @@ def _softplus_array(x):
     return _flush_subnormal(out.astype(x.dtype, copy=False))
 
 
-@defop(float_only=True, batches=True)
+@defop(float_only=True, batches=True, namespaces=("math", "nn"))
 def softplus(features):
     """log(exp(features) + 1), without overflow: softplus(100.) is 100 with gradient 1,
     softplus(-100.) is 0 with gradient 0.
@@ -281,7 +275,7 @@ def _flushed_sigmoid_vjp(g, ans):
     return g * ans * (1 - ans)
 
 
-@defop(float_only=True, batches=True)
+@defop(float_only=True, batches=True, namespaces=("math",))
 def log_sigmoid(x):
     """log(sigmoid(x)) = -softplus(-x), without overflow: log_sigmoid(-100.) is -100 with
     gradient 1, log_sigmoid(100.) is -0.0 with gradient 0."""
@@ -293,7 +287,7 @@ def _log_sigmoid_vjp(g, x):  # d log sigmoid(x) = sigmoid(-x)
     return g * _flushed_sigmoid(-x)
 
 
-@defop(float_only=True, batches=True)
+@defop(float_only=True, batches=True, namespaces=("math", "nn"))
 def softsign(features):
     """features / (1 + |features|)."""
     return features / (1 + np.abs(features))
@@ -304,7 +298,7 @@ def _softsign_vjp(g, features):
     return g / ew.square(1 + ew.abs(features))
 
 
-@defop(float_only=True)
+@defop(float_only=True, namespaces=("nn",))
 def l2_loss(t):
     """sum(t ** 2) / 2, a scalar of t's dtype (tf.nn.l2_loss)."""
     return np.asarray(np.sum(np.square(t)) * 0.5, dtype=t.dtype)
@@ -393,6 +387,7 @@ def _scan_args(x, axis, exclusive, reverse, op_name):
     return x, (int(axis) - rank if axis >= 0 else int(axis), bool(exclusive), bool(reverse))
 
 
+@export("", "math")
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
     """Cumulative sum along `axis`.
 
@@ -413,6 +408,7 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
     return _engine.apply(_cumsum.op, (x,), attrs)
 
 
+@export("math")
 def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
     """Cumulative product along `axis`; `exclusive` and `reverse` as in `cumsum`
     (an exclusive product starts at 1). Its gradient is exact at zeros."""
@@ -439,6 +435,7 @@ def _euclidean_norm_vjp(g, x, ans, axes):
     return x / (reshape(ans, kept) / reshape(g, kept))
 
 
+@export("math")
 def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
     """sqrt(sum(x ** 2)) across `axis` (all axes by default); gradient nan at a zero norm.
 
@@ -449,6 +446,7 @@ def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
     return _engine.apply(_euclidean_norm.op, (x,), (axes, bool(keepdims)))
 
 
+@export("math", "nn", "linalg")
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     """x / sqrt(max(sum(x ** 2, axis), epsilon)); `dim` is the deprecated name of axis."""
     x = convert_to_tensor(x)
@@ -493,6 +491,7 @@ def _same_ord(ord, candidate):
     return not isinstance(ord, (bool, np.bool_)) and ord == candidate
 
 
+@export("", "linalg")
 def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):
     """A vector norm, or a matrix norm over two axes (tf.norm / tf.linalg.norm).
 
@@ -598,6 +597,7 @@ def _spectral_norm_vjp(g, x, axes):
     return g * _engine.wrap(np.moveaxis(direction, (-2, -1), axes).astype(m.dtype))
 
 
+@export("")
 def clip_by_norm(t, clip_norm, axes=None, name=None):
     """`t` scaled so that its l2 norm over `axes` (all by default) is at most `clip_norm`.
 

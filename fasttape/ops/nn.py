@@ -19,24 +19,18 @@ from fasttape import _engine, dtypes, errors
 from fasttape._convert import convert_inputs, convert_to_tensor
 from fasttape._engine import _TensorLike
 from fasttape.ops import elementwise as ew
-from fasttape.ops._registry import defop
+from fasttape.ops._registry import defop, export
 from fasttape.ops.elementwise import _sigmoid_array
 from fasttape.ops.math_ops import _flush_subnormal, _flushed_sigmoid, erfc
 from fasttape.ops.reductions import reduce_sum
 from fasttape.ops.shape import reshape
 
-__all__ = []
-MATH = ["softmax", "log_softmax"]
-NN = [
-    "relu6", "leaky_relu", "elu", "selu", "gelu", "silu", "swish", "softmax", "log_softmax",
-    "sigmoid_cross_entropy_with_logits", "softmax_cross_entropy_with_logits",
-    "sparse_softmax_cross_entropy_with_logits", "bias_add",
-]
+__all__ = []   # published by their declarations (defop namespaces, @export)
 
 
 # --- activations --------------------------------------------------------------------
 
-@defop(batches=True)
+@defop(batches=True, namespaces=("nn",))
 def relu6(features):
     """min(max(features, 0), 6); its derivative is 0 at 0 and at 6. Integers allowed."""
     if features.dtype == np.bool_:
@@ -86,6 +80,7 @@ def _leaky_relu_grad_vjp(g, features, alpha, needs):
             ew.zeros_like(features) if needs[1] else None)
 
 
+@export("nn")
 def leaky_relu(features, alpha=0.2, name=None):
     """features where positive, alpha * features elsewhere.
 
@@ -102,7 +97,7 @@ def leaky_relu(features, alpha=0.2, name=None):
     return _engine.apply(_leaky_relu.op, (features,), (float(alpha),))
 
 
-@defop(float_only=True, batches=True)
+@defop(float_only=True, batches=True, namespaces=("nn",))
 def elu(features):
     """exp(features) - 1 where negative, features elsewhere; derivative 1 at 0."""
     return np.where(features < 0, np.exp(features) - 1, features)
@@ -117,7 +112,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 _SELU_SCALE_ALPHA = 1.7580993408473768599402175208123   # scale * alpha
 
 
-@defop(float_only=True, batches=True)
+@defop(float_only=True, batches=True, namespaces=("nn",))
 def selu(features):
     """scale * elu with alpha 1.6733, scale 1.0507 (self-normalising); derivative
     scale at 0."""
@@ -130,6 +125,7 @@ def _selu_vjp(g, ans):
     return ew.where(ew.less(ans, 0), g * (ans + _SELU_SCALE_ALPHA), g * _SELU_SCALE)
 
 
+@export("nn")
 def gelu(features, approximate=False, name=None):
     """Gaussian error linear unit, x * P(X <= x) for a standard normal X.
 
@@ -169,6 +165,8 @@ def _silu_vjp(g, features, beta, needs):
     return g_x, g_beta
 
 
+@export("nn", name="swish")
+@export("nn")
 def silu(features, beta=1.0, name=None):
     """features * sigmoid(beta * features) (tf.nn.silu, also tf.nn.swish).
 
@@ -185,6 +183,7 @@ def silu(features, beta=1.0, name=None):
 swish = silu
 
 
+@export("nn")
 def bias_add(value, bias, data_format=None, name=None):
     """value + bias, the 1-D bias added along the channel axis (the last one, or axis 1
     for an 'NC...' data_format).
@@ -327,6 +326,7 @@ def _softmax_args(logits, axis, op_name):
     return logits, axis - rank if axis >= 0 else axis
 
 
+@export("math", "nn")
 def softmax(logits, axis=None, name=None):
     """exp(logits) / sum(exp(logits)) along `axis` (default the last), max-shifted.
 
@@ -340,6 +340,7 @@ def softmax(logits, axis=None, name=None):
     return _engine.apply(_softmax.op, (logits,), (axis,))
 
 
+@export("math", "nn")
 def log_softmax(logits, axis=None, name=None):
     """logits - log(sum(exp(logits))) along `axis` (default the last), max-shifted."""
     logits, axis = _softmax_args(logits, axis, "LogSoftmax")
@@ -419,6 +420,7 @@ def _half_to_single(*tensors):
     return tuple(ew.cast(t, dtypes.float32) for t in tensors)
 
 
+@export("nn")
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     """-sum(labels * log_softmax(logits)) along `axis`: one loss per row.
 
@@ -525,6 +527,7 @@ def _sparse_xent_grad_vjp(g, dy, logits, labels, needs):
     return g_dy, g_logits, None
 
 
+@export("nn")
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     """The softmax cross-entropy with integer class ids: log_softmax(logits)[labels],
     negated, one loss per row.
@@ -581,6 +584,7 @@ def _sigmoid_xent_vjp(g, labels, logits, needs):
     return g_labels, g_logits
 
 
+@export("nn")
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     """Elementwise logistic loss -z log(sigmoid(x)) - (1 - z) log(1 - sigmoid(x)) for
     labels z and logits x, computed stably as max(x, 0) - x z + log(1 + exp(-|x|)).

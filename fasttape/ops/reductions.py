@@ -18,20 +18,11 @@ import numpy as np
 from fasttape import _engine, dtypes, errors
 from fasttape._convert import convert_to_tensor
 from fasttape._engine import _TensorLike
-from fasttape.ops._registry import defop
+from fasttape.ops._registry import defop, export
 from fasttape.ops.elementwise import abs as _abs
 from fasttape.ops.elementwise import exp, sqrt, square
 
-__all__ = [
-    "reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
-    "reduce_logsumexp", "reduce_all", "reduce_any", "argmax", "argmin",
-]
-
-MATH = [
-    "reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
-    "reduce_logsumexp", "reduce_std", "reduce_variance", "reduce_all", "reduce_any",
-    "argmax", "argmin",
-]
+__all__ = []   # published by their declarations (defop namespaces, @export)
 
 
 _AXES = {}       # (axis, rank) -> canonical axes, for the hashable common forms
@@ -142,6 +133,7 @@ def _sum_vjp(g, axes, keepdims, in_shape):
     return _unreduce(g, axes, keepdims, in_shape)
 
 
+@export("", "math")
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
     """Sum of elements across `axis` (all axes by default).
 
@@ -171,6 +163,7 @@ def _mean_vjp(g, axes, keepdims, in_shape):
     return _unreduce(g, axes, keepdims, in_shape, 1.0 / count if count else np.nan)
 
 
+@export("", "math")
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     """Mean of elements across `axis`; integer tensors give a truncated integer mean.
 
@@ -235,6 +228,7 @@ def _max_vjp(g, x, ans, axes, keepdims, in_shape):
     return _extreme_vjp(g, x, ans, axes, keepdims, in_shape)
 
 
+@export("", "math")
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
     """Maximum of elements across `axis` (all axes by default).
 
@@ -257,6 +251,7 @@ def _min_vjp(g, x, ans, axes, keepdims, in_shape):
     return _extreme_vjp(g, x, ans, axes, keepdims, in_shape)
 
 
+@export("", "math")
 def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
     """Minimum of elements across `axis` (all axes by default).
 
@@ -285,6 +280,7 @@ def _prod_vjp(g, x, axes, keepdims, in_shape):
     return _unreduce(g, axes, keepdims, in_shape) * _product_of_others(x, axes)
 
 
+@export("", "math")
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
     """Product of elements across `axis` (all axes by default); 1 for an empty one.
 
@@ -372,6 +368,7 @@ def _logsumexp_vjp(g, x, axes, keepdims, in_shape):
     return _unreduce(g, axes, keepdims, in_shape) / reduce_sum(e, axis=axes, keepdims=True) * e
 
 
+@export("", "math")
 def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
     """log(sum(exp(x))) across `axis`, computed stably by shifting by the max.
 
@@ -386,6 +383,7 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
 
 # --- moments -----------------------------------------------------------------------------
 
+@export("math")
 def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
     """Population variance (divide by N) across `axis`.
 
@@ -408,6 +406,7 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
     return reduce_mean(square(deviation), axis=axis, keepdims=keepdims)
 
 
+@export("math")
 def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
     """Population standard deviation (sqrt of `reduce_variance`) across `axis`.
 
@@ -442,6 +441,7 @@ def _all(x, axes=None, keepdims=False, in_shape=None):
     return np.logical_and.reduce(x, axis=axes, keepdims=keepdims)
 
 
+@export("", "math")
 def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
     """Logical AND across `axis` of a bool tensor; True for an empty one.
 
@@ -457,6 +457,7 @@ def _any(x, axes=None, keepdims=False, in_shape=None):
     return np.logical_or.reduce(x, axis=axes, keepdims=keepdims)
 
 
+@export("", "math")
 def reduce_any(input_tensor, axis=None, keepdims=False, name=None):
     """Logical OR across `axis` of a bool tensor; False for an empty one.
 
@@ -519,6 +520,7 @@ def _arg_reduction(op, op_name, input, axis, output_type):  # noqa: A002 - TF's 
     return _engine.apply(op, (x,), (axis % rank, np.dtype(output_type.as_numpy_dtype)))
 
 
+@export("", "math")
 def argmax(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002 - TF's name
     """Index of the largest value along `axis` (0 when None); the first one at ties.
 
@@ -535,6 +537,7 @@ def argmax(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002
     return _arg_reduction(_argmax.op, "ArgMax", input, axis, output_type)
 
 
+@export("", "math")
 def argmin(input, axis=None, output_type=dtypes.int64, name=None):  # noqa: A002 - TF's name
     """Index of the smallest value along `axis` (0 when None); the first one at ties.
 

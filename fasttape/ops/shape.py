@@ -20,14 +20,11 @@ from fasttape import _engine, dtypes, errors
 from fasttape._convert import convert_to_tensor
 from fasttape._engine import _TensorLike
 from fasttape.tensor_shape import TensorShape
-from fasttape.ops._registry import defop
+from fasttape.ops._registry import defop, export
 
-# `shape` (defined below) is left out: in fasttape.ops that name is this module.
-# fasttape/__init__.py imports it as tf.shape.
-__all__ = [
-    "reshape", "broadcast_to", "transpose", "expand_dims", "squeeze", "concat", "stack",
-    "unstack", "split", "tile", "pad", "reverse", "rank", "size", "sum_to_shape",
-]
+# Names are published by their declarations (@export). `shape` (defined below) is not:
+# in fasttape.ops that name is this module; fasttape/__init__.py imports it as tf.shape.
+__all__ = []
 
 
 # --- argument helpers ----------------------------------------------------------------
@@ -165,6 +162,7 @@ def _reshape_vjp(g, shape, in_shape):
     return _reshape_to(g, g._value.shape[:lead] + tuple(in_shape))
 
 
+@export("")
 def reshape(tensor, shape, name=None):
     """The same values in a new shape (one dimension may be -1)."""
     tensor = convert_to_tensor(tensor)
@@ -175,6 +173,7 @@ def _reshape_to(tensor, shape):
     return _engine.apply(_reshape.op, (tensor,), (tuple(shape), tensor._value.shape))
 
 
+@export("")
 def expand_dims(input, axis, name=None):  # noqa: A002 - TF's name
     """Insert a dimension of size 1 at `axis` (counted in the result when negative).
 
@@ -206,6 +205,7 @@ def expand_dims(input, axis, name=None):  # noqa: A002 - TF's name
     return _reshape_to(x, shape[:a] + (1,) + shape[a:])
 
 
+@export("")
 def squeeze(input, axis=None, name=None):  # noqa: A002 - TF's name
     """Remove dimensions of size 1: all of them, or those listed in `axis`.
 
@@ -252,11 +252,13 @@ def _broadcast_to_vjp(g):
     return g          # the engine sums it back to the input's shape
 
 
+@export("")
 def broadcast_to(input, shape, name=None):  # noqa: A002 - TF's name
     """`input` repeated along new or size-1 axes to `shape` (numpy's rules)."""
     return _engine.apply(_broadcast_to.op, (convert_to_tensor(input),), (_shape_tuple(shape),))
 
 
+@export("")
 def sum_to_shape(g, shape):
     """Sum `g` over the axes along which a value of `shape` was broadcast to g's shape."""
     shape = _shape_tuple(shape)
@@ -297,6 +299,7 @@ def _tile_vjp(g, multiples, in_shape):
     return _reshape_to(reduce_sum(_reshape_to(g, split), axis=copies), rows + in_shape)
 
 
+@export("")
 def tile(input, multiples, name=None):  # noqa: A002 - TF's name
     """`input` repeated `multiples[i]` times along each axis i.
 
@@ -332,6 +335,7 @@ def _transpose_vjp(g, perm, conjugate):
     return _engine.apply(_transpose.op, (g,), (inverse, conjugate))
 
 
+@export("")
 def transpose(a, perm=None, conjugate=False, name="transpose"):
     """Permute the axes of `a`: axis i of the result is axis perm[i] of `a`.
 
@@ -378,6 +382,7 @@ def _reverse_vjp(g, axes, rank):
     return _engine.apply(_reverse.op, (g,), (tuple(a + lead for a in axes), rank + lead))
 
 
+@export("")
 def reverse(tensor, axis, name=None):
     """Reverse `tensor` along each axis listed in `axis` (a 1-D list of ints).
 
@@ -424,6 +429,7 @@ def _stack_vjp(g, axis, rank, needs):
     return [_slice(g, _axis_key(at, i)) if need else None for i, need in enumerate(needs)]
 
 
+@export("")
 def stack(values, axis=0, name="stack"):
     """Join tensors of one shape along a new axis.
 
@@ -447,6 +453,7 @@ def stack(values, axis=0, name="stack"):
     return _engine.apply(_stack.op, values, (axis % (rank + 1), rank))
 
 
+@export("")
 def unstack(value, num=None, axis=0, name="unstack"):
     """The slices of `value` along `axis`, as a list of tensors of rank one less.
 
@@ -494,6 +501,7 @@ def _concat_vjp(g, axis, sizes, rank, needs):
     return grads
 
 
+@export("")
 def concat(values, axis, name="concat"):
     """Join tensors along an existing axis.
 
@@ -533,6 +541,7 @@ def _engine_identity():
     return identity.op
 
 
+@export("")
 def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     """Split `value` along `axis` into equal parts or parts of the given sizes.
 
@@ -651,6 +660,7 @@ def _mirror_pad_grad_vjp(g, paddings, mode):
     return _engine.apply(_pad.op, (g,), (((0, 0),) * lead + tuple(paddings), mode, 0))
 
 
+@export("")
 def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
     """Pad `tensor` with `paddings[i] = [before, after]` elements along each axis i.
 
@@ -731,11 +741,13 @@ def shape(input, out_type=None, name=None):  # noqa: A002 - TF's name
     return _engine.wrap(np.array(_static_shape(input), dtype=dtype.as_numpy_dtype))
 
 
+@export("")
 def rank(input, name=None):  # noqa: A002 - TF's name
     """The number of dimensions of `input`, as a 0-d int32 tensor."""
     return _engine.wrap(np.array(len(_static_shape(input)), dtype=np.int32))
 
 
+@export("")
 def size(input, out_type=None, name=None):  # noqa: A002 - TF's name
     """The number of elements of `input`, as a 0-d int32 tensor (or of `out_type`)."""
     dtype = dtypes.int32 if out_type is None else dtypes.as_dtype(out_type)

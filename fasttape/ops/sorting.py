@@ -110,7 +110,7 @@ def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
     return _engine.wrap(order.astype(np.int32))
 
 
-@export("math")
+@export("math", "nn")
 def top_k(input, k=1, sorted=True, index_type=dtypes.int32, name=None):  # noqa: A002
     """The k largest entries of the last axis and their positions (ties: lower index
     first, nan largest). Returns TopKV2(values, indices); values are differentiable.
