@@ -15,7 +15,7 @@ import logging
 
 import numpy as np
 
-from fasttape import errors
+from fasttape import _engine, errors
 from fasttape._convert import convert_to_tensor, is_tensor
 from fasttape.module import _current_scope
 
@@ -114,6 +114,7 @@ def py_function(func=None, inp=None, Tout=None, name=None):
     single = not isinstance(Tout, (list, _tuple))
     touts = [Tout] if single else list(Tout)
     args = [convert_to_tensor(x) for x in (inp if inp is not None else [])]
+    _engine.untraceable()     # arbitrary Python: a traced caller runs it on every call, as TF
     try:
         ret = func(*args)
         results = [] if ret is None else list(ret) if isinstance(ret, (list, _tuple)) else [ret]
@@ -145,6 +146,7 @@ def numpy_function(func=None, inp=None, Tout=None, stateful=True, name=None):
     # Python values go in as numpy makes them (float64, int64), as in TF
     arrays = [convert_to_tensor(x).numpy() if is_tensor(x) else np.asarray(x)
               for x in (inp if inp is not None else [])]
+    _engine.untraceable()     # arbitrary Python: a traced caller runs it on every call, as TF
     ret = func(*arrays)
     if ret is None:
         return None

@@ -215,6 +215,11 @@ SPECIAL = {
         lambda t, p: tf.keras.losses.categorical_generalized_cross_entropy(t, p, q=0.5),
         [I(0, 4, 3), U(3, 4)]),
     "nn.zero_fraction": (tf.nn.zero_fraction, [SPARSE(3, 4)]),
+    # the Python body reads values (numpy), so a traced caller must run it every call
+    "py_function": (lambda x: tf.py_function(lambda t: t * float(tf.reduce_sum(t)), [x],
+                                             tf.float64), [F(3)]),
+    "numpy_function": (lambda x: tf.numpy_function(lambda a: a * a.sum(), [x], tf.float64),
+                       [F(3)]),
     "keras.losses.circle": (tf.keras.losses.circle, [I(0, 3, 6), F(6, 4)]),
     # labels in 1..4 (0 is the blank and the padding), logits of 5 classes over 6 steps
     "keras.losses.ctc": (tf.keras.losses.ctc, [I(1, 5, 2, 3), F(2, 6, 5)]),
@@ -442,6 +447,10 @@ EXCLUDED = {
         "keras.losses.get keras.losses.serialize keras.losses.deserialize "
         "keras.activations.get keras.activations.serialize "
         "keras.activations.deserialize".split(), "looks up or (de)serializes a function"),
+    **dict.fromkeys(
+        "control_dependencies get_current_name_scope get_logger group tuple "
+        "register_tensor_conversion_function type_spec_from_value".split(),
+        "graph bookkeeping, names, logging or conversion registration: no tensor computation"),
     "parallel_stack": "graph-only: raises under eager execution, as in TF",
     "keras.activations.threshold": "value-dependent Python threshold argument; "
                                    "covered through its tensor op by the gradcheck cases",
