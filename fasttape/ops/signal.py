@@ -14,7 +14,6 @@ filterbanks.
 import math
 
 import numpy as np
-import scipy.fft
 
 from fasttape import _engine, dtypes, errors
 from fasttape._convert import convert_to_tensor
@@ -470,7 +469,12 @@ def inverse_stft_window_fn(frame_step, forward_window_fn=hann_window, name=None)
 # --- DCT / MDCT ----------------------------------------------------------------------
 
 def _dct_matrix(n, type, norm, dtype):  # noqa: A002
-    """M with dct(x) = x @ M along the last axis."""
+    """M with dct(x) = x @ M along the last axis (scipy's DCT, an optional dependency)."""
+    try:
+        import scipy.fft
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError("tf.signal.dct, idct, mdct and mfccs_from_log_mel_spectrograms "
+                          "need scipy: pip install scipy") from None
     return scipy.fft.dct(np.eye(n), type=type, norm=norm, axis=-1).astype(dtype)
 
 
