@@ -94,6 +94,17 @@ cdef inline list _active_tapes():
     return _cached_active if _cached_active else None
 
 
+cdef bint _remove_last(list stack, object item):
+    """Remove the innermost occurrence of `item` (by identity) from a per-thread stack of
+    tapes, observers or tracers; False when it is not there."""
+    cdef Py_ssize_t i
+    for i in range(len(stack) - 1, -1, -1):
+        if stack[i] is item:
+            del stack[i]
+            return True
+    return False
+
+
 def push_tape(_Tape tape):
     """Make `tape` record in this thread (GradientTape.__enter__)."""
     global _n_recording, _cached_active
@@ -110,13 +121,11 @@ def pop_tape(_Tape tape):
     global _n_recording, _cached_active
     _cached_active = None
     cdef list active = tape.stack if tape.stack is not None else _thread.active
-    for i in range(len(active) - 1, -1, -1):
-        if active[i] is tape:
-            del active[i]
-            _n_recording -= 1
-            if tape not in active:
-                tape.stack = None
-            return True
+    if _remove_last(active, tape):
+        _n_recording -= 1
+        if tape not in active:
+            tape.stack = None
+        return True
     return False
 
 
@@ -178,13 +187,10 @@ def push_observer(observer):
 def pop_observer(observer):
     """Stop calling `observer`; False when it was not registered in this thread."""
     global _n_observing
-    cdef list observers = _thread_observers.observers
-    for i in range(len(observers) - 1, -1, -1):
-        if observers[i] is observer:
-            del observers[i]
-            _n_observing -= 1
-            return True
-    return False
+    if not _remove_last(_thread_observers.observers, observer):
+        return False
+    _n_observing -= 1
+    return True
 
 
 def active_observers():
@@ -225,13 +231,10 @@ def push_tracer(tracer):
 
 def pop_tracer(tracer):
     global _n_tracing
-    cdef list tracers = _thread_tracers.tracers
-    for i in range(len(tracers) - 1, -1, -1):
-        if tracers[i] is tracer:
-            del tracers[i]
-            _n_tracing -= 1
-            return True
-    return False
+    if not _remove_last(_thread_tracers.tracers, tracer):
+        return False
+    _n_tracing -= 1
+    return True
 
 
 cdef inline object _tracer():
