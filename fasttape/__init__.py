@@ -18,7 +18,7 @@ if _util.find_spec("fasttape._engine") is None:
 del _util
 
 from fasttape import dtypes, errors, nest
-from fasttape._config import show_config
+from fasttape._config import __version__, show_config
 from fasttape._convert import constant, convert_to_tensor, is_tensor
 from fasttape._engine import Tensor, Variable
 from fasttape.dtypes import (
@@ -29,7 +29,7 @@ from fasttape.indexed_slices import IndexedSlices
 from fasttape.ops import *  # noqa: F401,F403
 # tf.shape: not in the shape family's __all__, where it would shadow that module
 from fasttape.ops.shape import shape  # noqa: F401
-from fasttape.custom_gradient import custom_gradient
+from fasttape.custom_gradient import custom_gradient, grad_pass_through, recompute_grad
 from fasttape.tape import GradientTape, UnconnectedGradients
 from fasttape.tensor_shape import TensorShape
 from fasttape import linear_operator  # noqa: E402,F401  (before tf.linalg gathers names)
@@ -40,9 +40,6 @@ from fasttape.debugging import (  # noqa: E402,F401  (also at the top level, as 
     Assert, assert_equal, assert_greater, assert_less, assert_rank,
 )
 from fasttape import experimental  # noqa: E402,F401  (tf.experimental.numpy)
-from fasttape.math import (  # noqa: E402,F401  (TF publishes these at the top level too)
-    acos, acosh, asin, asinh, atan, atan2, atanh, cosh, sinh,
-)
 from fasttape.ops._registry import exports as _exports  # noqa: E402
 
 # tf.dtypes.cast and friends: the op layer registers them on the dtypes module
@@ -56,7 +53,6 @@ from fasttape.function import (  # noqa: E402
 )
 from fasttape import config  # noqa: E402,F401
 
-__version__ = "0.1.0"
 newaxis = None
 from fasttape.module import Module, name_scope  # noqa: E402
 from fasttape import keras  # noqa: E402

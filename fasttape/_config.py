@@ -8,12 +8,13 @@ import numpy as np
 
 from fasttape import _kernels, _memory
 
+__version__ = "0.1.0"          # fasttape.__version__; kept equal to pyproject's version
+
 
 def show_config(mode="stdout"):
     """Print (mode="stdout") or return (mode="dicts") the build's configuration: the
     fused kernels' SIMD variant in use (FASTTAPE_SIMD forces one), the variants built
     and those the CPU runs, the buffer pool, and the numpy and Python versions."""
-    from fasttape import __version__
     config = {
         "fasttape": {"version": __version__},
         "simd": _kernels.config(),

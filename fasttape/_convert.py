@@ -230,12 +230,20 @@ def _registered(value, dtype, name):
     return None
 
 
+# tf.stack, which the ops layer (above this module) hands over when it loads
+_stack = None
+
+
+def install(stack):
+    """Called by fasttape.ops: the op that packs a list of tensors into one."""
+    global _stack
+    _stack = stack
+
+
 def _pack(value, dtype):
     """Stack a nested list holding tensors, so the result stays on the tape."""
-    from fasttape.ops.shape import stack
-
     if isinstance(value, (list, tuple)):
-        return stack([_pack(v, dtype) for v in value])
+        return _stack([_pack(v, dtype) for v in value])
     return convert_to_tensor(value, dtype=dtype)
 
 

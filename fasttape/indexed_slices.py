@@ -24,12 +24,24 @@ duplicates summed.
 
 import heapq
 import operator
+import types
 
 import numpy as np
 
+from fasttape._convert import convert_to_tensor
 from fasttape.tensor_shape import TensorShape
 
 __all__ = ["IndexedSlices", "combine", "densify"]
+
+# The ops the slices are computed with (concat, reshape, negative, add,
+# segment_sum_to_dense): the ops layer sits above this module and hands them over
+# when it loads.
+_ops = types.SimpleNamespace()
+
+
+def install(**ops):
+    """Called by fasttape.ops with the ops named above."""
+    vars(_ops).update(ops)
 
 
 class IndexedSlices:
@@ -74,8 +86,7 @@ class IndexedSlices:
     def _merged(self):
         """Concatenate the pieces left by `combine` (once, on first access)."""
         if len(self._parts) > 1:
-            from fasttape.ops.shape import concat, reshape
-
+            concat, reshape = _ops.concat, _ops.reshape
             values, indices = [], []
             for v, i in self._parts:
                 n = int(np.size(i))
@@ -117,9 +128,7 @@ class IndexedSlices:
         return self._parts[0][0].device
 
     def __neg__(self):
-        from fasttape.ops.elementwise import negative
-
-        return IndexedSlices._from_parts(tuple((negative(v), i) for v, i in self._parts),
+        return IndexedSlices._from_parts(tuple((_ops.negative(v), i) for v, i in self._parts),
                                          self._dense_shape, self._part_visits())
 
     def __str__(self):
@@ -131,15 +140,12 @@ class IndexedSlices:
 
     def _as_dense_tensor(self):
         """The dense Tensor (duplicates summed), as one recorded op on the values."""
-        from fasttape._convert import convert_to_tensor
-        from fasttape.ops.indexing import segment_sum_to_dense
-
         if self._dense_shape is None:
             raise ValueError("Tensor conversion requested for IndexedSlices for argument "
                              f"`value` without dense_shape: {self}")
         values, indices = self._merged()
         rows = int(np.asarray(self._dense_shape).reshape(-1)[0])
-        return segment_sum_to_dense(convert_to_tensor(values), convert_to_tensor(indices), rows)
+        return _ops.segment_sum_to_dense(convert_to_tensor(values), convert_to_tensor(indices), rows)
 
 
 def _add_rows(out, sparse):
@@ -165,9 +171,7 @@ def combine(a, b, recorded):
                                          tuple(v for v, _ in pieces))
     sparse, dense = (a, b) if a_sparse else (b, a)
     if recorded:
-        from fasttape.ops.elementwise import add
-
-        return add(dense, sparse._as_dense_tensor())
+        return _ops.add(dense, sparse._as_dense_tensor())
     return _add_rows(np.array(dense, copy=True), sparse)
 
 

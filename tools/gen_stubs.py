@@ -126,6 +126,11 @@ def _public(module):
     return sorted(names)
 
 
+def _exported(name):
+    """Public names, and dunders such as __version__."""
+    return not name.startswith("_") or (name.startswith("__") and name.endswith("__"))
+
+
 def _static_imports(init_source):
     """Re-export lines for __init__.py's own imports and annotated names for its
     assignments; and the set of names they cover."""
@@ -133,7 +138,7 @@ def _static_imports(init_source):
     for node in ast.parse(init_source).body:
         if isinstance(node, ast.ImportFrom) and node.module and not any(
                 a.name == "*" for a in node.names):
-            names = [a for a in node.names if not (a.asname or a.name).startswith("_")]
+            names = [a for a in node.names if _exported(a.asname or a.name)]
             if not names:
                 continue
             parts = ", ".join(f"{a.name} as {a.asname or a.name}" for a in names)

@@ -4,13 +4,13 @@ operators."""
 
 import warnings
 
-from fasttape import _engine
+from fasttape import _convert, _engine, indexed_slices
 from fasttape._convert import convert_to_tensor
 from fasttape.ops import (
     _registry, array_ops, bitwise, complex_ops, control_flow, conv, creation, ctc,
     decompositions, elementwise, functional, indexing, linalg, math_ops, nn, normalization,
     numerics, pooling, random_ops, reductions, sampling, segment, shape, signal, sorting,
-    sparse_ops, special,
+    sparse_ops, special, trigonometric,
 )
 from fasttape.ops.control_flow import *  # noqa: F401,F403
 from fasttape.ops.creation import *  # noqa: F401,F403
@@ -28,7 +28,7 @@ from fasttape.ops.shape import *  # noqa: F401,F403
 FAMILIES = (elementwise, math_ops, reductions, shape, indexing, creation, linalg, nn,
             control_flow, numerics, decompositions, sparse_ops, special, bitwise, sorting,
             segment, array_ops, complex_ops, functional, conv, pooling, normalization,
-            random_ops, signal, ctc, sampling)
+            random_ops, signal, ctc, sampling, trigonometric)
 
 __all__ = [name for family in FAMILIES for name in family.__all__]
 globals().update(_registry.exports(""))
@@ -49,6 +49,14 @@ def namespace(kind):
 # silently, and so do we (only for warnings raised from these modules).
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"fasttape\.ops(\.|$)")
 
+# The layers below the ops compute with a few of them: they receive them here.
+_convert.install(stack=shape.stack)
+indexed_slices.install(concat=shape.concat, reshape=shape.reshape,
+                       negative=elementwise.negative, add=elementwise.add,
+                       segment_sum_to_dense=indexing.segment_sum_to_dense)
+# tensor[bool mask] and variable[key], which shape.getitem hands to the indexing family
+shape._INDEXING.update(boolean_mask=indexing.boolean_mask,
+                       variable_slice=indexing.variable_slice)
 _engine.install(
     operators={
         "add": elementwise.add.op, "subtract": elementwise.subtract.op,

@@ -1,5 +1,6 @@
-"""Functional transforms: map_fn, scan, foldl/foldr, vectorized_map, TensorArray,
-recompute_grad, grad_pass_through (and tf.gradients/tf.hessians, which need graphs).
+"""Functional transforms: map_fn, scan, foldl/foldr, vectorized_map, TensorArray
+(and tf.gradients/tf.hessians, which need graphs). recompute_grad and
+grad_pass_through, which need a tape, are in fasttape.custom_gradient.
 
 Everything here runs eagerly in Python over ordinary ops (unstack, stack, the user's
 function), so tapes and forward accumulators see every step: gradients and JVPs need
@@ -10,7 +11,7 @@ import numpy as np
 
 from fasttape import _engine, dtypes, errors, nest
 from fasttape._convert import convert_to_tensor
-from fasttape._engine import Tensor, Variable, _TensorLike
+from fasttape._engine import Tensor, _TensorLike
 from fasttape.ops._registry import export
 from fasttape.ops.shape import concat, split, stack, unstack
 from fasttape.tensor_shape import TensorShape
@@ -503,105 +504,6 @@ class TensorArray:
     def __repr__(self):
         return (f"<fasttape.TensorArray dtype={self._dtype.name} size={len(self._values)} "
                 f"element_shape={self._element_shape}>")
-
-
-# --- recompute_grad, grad_pass_through ----------------------------------------------
-
-class _Paused:
-    """No tape records in this thread inside the block (accumulators still see ops)."""
-
-    def __enter__(self):
-        self.tapes = list(_engine._thread.active)
-        for tape in reversed(self.tapes):
-            _engine.pop_tape(tape)
-
-    def __exit__(self, *exc):
-        for tape in self.tapes:
-            _engine.push_tape(tape)
-
-
-def _variables_read(f, args, kwargs):
-    """f(*args, **kwargs) and the Variables its ops took as operands."""
-    seen = {}
-
-    def observe(op, inputs, attrs, out):
-        for x in inputs:
-            if isinstance(x, Variable) and x.trainable:
-                seen.setdefault(_engine.source_key(x), x)
-
-    _engine.push_observer(observe)
-    try:
-        value = f(*args, **kwargs)
-    finally:
-        _engine.pop_observer(observe)
-    return value, list(seen.values())
-
-
-@export("", name="recompute_grad")
-def recompute_grad(f):
-    """`f` whose intermediate values are not kept for the backward pass: the gradient
-    runs `f` again under a tape. Trades compute for memory (a block's activations are
-    live only during its own backward step).
-
-    Values and first-order gradients equal those of `f`, including for trainable
-    variables `f` uses as operands.
-    """
-    from fasttape.custom_gradient import _Call, _custom
-    from fasttape.tape import GradientTape
-
-    def wrapped(*args, **kwargs):
-        if not _engine.any_recording():
-            return f(*args, **kwargs)
-        inputs = [x for x in nest.flatten(args) if isinstance(x, _TensorLike)]
-        with _Paused():
-            value, variables = _variables_read(f, args, kwargs)
-        input_ids = {_engine.source_key(x) for x in inputs}
-        variables = [v for v in variables if _engine.source_key(v) not in input_ids]
-        flat = [convert_to_tensor(y) for y in nest.flatten(value)]
-
-        def grad_fn(*upstreams, variables=()):
-            with GradientTape(watch_accessed_variables=False) as tape:
-                tape.watch(inputs + list(variables))
-                again = [convert_to_tensor(y) for y in nest.flatten(f(*args, **kwargs))]
-            grads = tape.gradient(again, inputs + list(variables),
-                                  output_gradients=list(upstreams))
-            if variables:
-                return grads[:len(inputs)], grads[len(inputs):]
-            return grads
-
-        call = _Call(grad_fn, inputs, variables, flat, 0)
-        outputs = [_engine.apply(_custom.op, tuple(inputs) + tuple(variables),
-                                 (y._value, call.for_output(k)))
-                   for k, y in enumerate(flat)]
-        return nest.pack_sequence_as(value, outputs)
-
-    wrapped.__name__ = getattr(f, "__name__", "recompute_grad")
-    wrapped.__doc__ = getattr(f, "__doc__", None)
-    return wrapped
-
-
-@export("", name="grad_pass_through")
-def grad_pass_through(f):
-    """`f` in the forward pass, the identity in the backward pass (straight-through):
-    each tensor argument receives the upstream gradient of the matching output.
-
-    >>> import fasttape as tf
-    >>> x = tf.Variable(1.4)
-    >>> with tf.GradientTape() as tape:
-    ...     y = tf.grad_pass_through(tf.round)(x) * 3.0
-    >>> print(tape.gradient(y, x))
-    fasttape.Tensor(3.0, shape=(), dtype=float32)
-    """
-    from fasttape.custom_gradient import custom_gradient
-
-    @custom_gradient
-    def passed(*args):
-        def grad(*upstreams, variables=None):
-            grads = list(upstreams)
-            return (grads, [None] * len(variables)) if variables else grads
-        return f(*args), grad
-
-    return passed
 
 
 _EAGER_GRADIENTS = ("tf.gradients is not supported when eager execution is enabled. "

@@ -861,6 +861,11 @@ def _fast_key(key, shape):
     return key
 
 
+# boolean_mask and variable_slice: the indexing family builds on this one, so
+# fasttape.ops fills these in once both are loaded (no import of indexing from here)
+_INDEXING = {}
+
+
 def getitem(tensor, key):
     """`tensor[key]` with TF's basic indexing (ints, slices, `...`, None, 0-d int tensors,
     or one boolean mask tensor). A slice of a Variable also has `.assign(value)`."""
@@ -873,8 +878,7 @@ def getitem(tensor, key):
     source = tensor
     tensor = _engine.read(tensor)
     if isinstance(key, _TensorLike) and key.dtype.is_bool:
-        from fasttape.ops import boolean_mask
-        return boolean_mask(tensor, key)
+        return _INDEXING["boolean_mask"](tensor, key)
     if isinstance(key, list):
         raise errors.InvalidArgumentError(
             "Fancy indexing with a list is not supported; use tf.gather [Op:StridedSlice]")
@@ -882,8 +886,7 @@ def getitem(tensor, key):
     key = _canonical_key(key, in_shape)
     out = _engine.apply(_strided_slice.op, (tensor,), (key, in_shape))
     if isinstance(source, _engine.Variable):
-        from fasttape.ops.indexing import variable_slice
-        return variable_slice(out, source, key)
+        return _INDEXING["variable_slice"](out, source, key)
     return out
 
 

@@ -325,5 +325,25 @@ T.fwd32[8] = fwd_tanh[float];     T.fwd64[8] = fwd_tanh[double]
 T.fwd32[9] = fwd_sigmoid[float];  T.fwd64[9] = fwd_sigmoid[double]
 T.fwd32[10] = fwd_square[float];  T.fwd64[10] = fwd_square[double]
 
+# The names above and the slots just filled are two spellings of one table: each index
+# once, every slot set, so a kernel added to one and not the other fails at import.
+def _check_table():
+    cdef int i
+    for names, n, filled in (
+            ([i for i, _ in BINARY.values()], N_BINARY,
+             [T.bin_fwd32[i] != NULL for i in range(N_BINARY)]),
+            ([i for i, _ in BACKWARD.values()], N_BACKWARD,
+             [T.bwd32[i] != NULL and T.bwd64[i] != NULL for i in range(N_BACKWARD)]),
+            (list(FORWARD.values()), N_FORWARD,
+             [T.fwd32[i] != NULL and T.fwd64[i] != NULL for i in range(N_FORWARD)])):
+        if sorted(names) != list(range(n)) or not all(filled):
+            raise ImportError(f"fasttape kernel table out of step with its names: {names}")
+    for name, (i, reads) in BINARY.items():
+        if (reads is not None and len(reads) == 2) != (T.bin_bwd32[i] != NULL):
+            raise ImportError(f"fasttape binary kernel {name!r}: its reads and its "
+                              f"backward slot disagree")
+
+
+_check_table()
 ISA = FASTTAPE_ISA.decode()
 TABLE = PyCapsule_New(&T, b"fasttape.kernel_table", NULL)

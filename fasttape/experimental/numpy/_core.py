@@ -7,6 +7,8 @@ numpy values are converted with NumPy's inference (see `_dtypes`), exactly: 0.1
 becomes the float64 0.1, never a float32 widened afterwards.
 """
 
+import numbers
+
 import numpy as np
 
 from fasttape import _engine, dtypes, errors
@@ -14,6 +16,7 @@ from fasttape._convert import convert_to_tensor
 from fasttape._engine import Tensor, _TensorLike
 from fasttape.experimental.numpy._dtypes import infer_dtype, is_inexact, np_dtype
 from fasttape.ops.elementwise import cast
+from fasttape.tensor_shape import TensorShape
 
 
 def _holds_tensor(value):
@@ -91,3 +94,17 @@ def normalize_axis(axis, rank):
         raise errors.InvalidArgumentError(
             f"axis {axis} is out of bounds for a tensor of rank {rank}")
     return axis % rank
+
+
+def shape_tuple(shape):
+    """A tuple of ints from an int, a sequence, a TensorShape or an int tensor."""
+    if isinstance(shape, TensorShape):
+        return tuple(shape.as_list())
+    if isinstance(shape, _TensorLike):
+        shape = np.asarray(shape).tolist()
+    if isinstance(shape, (numbers.Integral, np.integer)):
+        return (int(shape),)
+    dims = tuple(int(d) for d in shape)
+    if any(d < 0 for d in dims):
+        raise ValueError(f"negative dimensions are not allowed: {dims}")
+    return dims

@@ -6,21 +6,20 @@ with respect to the fill value, `linspace`/`logspace`/`geomspace` with respect t
 their ends, and `meshgrid`, `tril`, `triu` and `vander` with respect to their inputs.
 """
 
-import numbers
-
 import numpy as np
 
 from fasttape import _engine, dtypes
 from fasttape._engine import Tensor, _TensorLike
-from fasttape.experimental.numpy._core import dtype_arg, to_tensor
+from fasttape.experimental.numpy._core import dtype_arg, shape_tuple, to_tensor
 from fasttape.experimental.numpy._dtypes import default_float, infer_dtype, np_dtype
+from fasttape.experimental.numpy._math import log10
+from fasttape.experimental.numpy._shape import moveaxis
 from fasttape.ops.creation import linspace as _tf_linspace
 from fasttape.ops.elementwise import cast, pow as _pow, where
 from fasttape.ops.elementwise import identity as _identity
 from fasttape.ops.math_ops import floor
 from fasttape.ops.elementwise import sign as _sign
 from fasttape.ops.shape import broadcast_to, reshape
-from fasttape.tensor_shape import TensorShape
 
 __all__ = [
     "array", "asarray", "asanyarray", "ascontiguousarray", "copy", "empty", "empty_like",
@@ -30,20 +29,6 @@ __all__ = [
 ]
 
 _MAX_NDMIN = 32
-
-
-def shape_tuple(shape):
-    """A tuple of ints from an int, a sequence, a TensorShape or an int tensor."""
-    if isinstance(shape, TensorShape):
-        return tuple(shape.as_list())
-    if isinstance(shape, _TensorLike):
-        shape = np.asarray(shape).tolist()
-    if isinstance(shape, (numbers.Integral, np.integer)):
-        return (int(shape),)
-    dims = tuple(int(d) for d in shape)
-    if any(d < 0 for d in dims):
-        raise ValueError(f"negative dimensions are not allowed: {dims}")
-    return dims
 
 
 def _constant(arr):
@@ -269,9 +254,6 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
 
     Both ends negative gives negative values; ends of opposite signs give nan.
     """
-    from fasttape.experimental.numpy._math import log10
-    from fasttape.experimental.numpy._shape import moveaxis
-
     out = np_dtype(dtype) if dtype is not None else infer_dtype(start, stop, float(num))
     work = np.promote_types(out, np.float32)
     lo, hi = to_tensor(start, work), to_tensor(stop, work)

@@ -17,7 +17,6 @@ import numpy as np
 
 from fasttape import _engine, dtypes, errors
 from fasttape._engine import Tensor
-from fasttape.experimental.numpy import _ops
 from fasttape.experimental.numpy._core import (
     as_float, axis_arg, dtype_arg, to_tensor, to_tensors,
 )
@@ -25,6 +24,8 @@ from fasttape.experimental.numpy._dtypes import infer_dtype, is_inexact, np_dtyp
 from fasttape.ops import elementwise as ew
 from fasttape.ops import linalg as la
 from fasttape.ops import math_ops, reductions
+from fasttape.ops import trigonometric as trig
+from fasttape.experimental.numpy._shape import diagonal, moveaxis
 from fasttape.ops.shape import broadcast_to, concat, reshape
 
 __all__ = [
@@ -187,27 +188,27 @@ def tan(x):
 
 def arcsin(x):
     """Inverse sine."""
-    return _ops.arcsin(_floats(x))
+    return trig.asin(_floats(x))
 
 
 def arccos(x):
     """Inverse cosine."""
-    return _ops.arccos(_floats(x))
+    return trig.acos(_floats(x))
 
 
 def arctan(x):
     """Inverse tangent."""
-    return _ops.arctan(_floats(x))
+    return trig.atan(_floats(x))
 
 
 def sinh(x):
     """Hyperbolic sine."""
-    return _ops.sinh(_floats(x))
+    return trig.sinh(_floats(x))
 
 
 def cosh(x):
     """Hyperbolic cosine."""
-    return _ops.cosh(_floats(x))
+    return trig.cosh(_floats(x))
 
 
 def tanh(x):
@@ -217,17 +218,17 @@ def tanh(x):
 
 def arcsinh(x):
     """Inverse hyperbolic sine."""
-    return _ops.arcsinh(_floats(x))
+    return trig.asinh(_floats(x))
 
 
 def arccosh(x):
     """Inverse hyperbolic cosine."""
-    return _ops.arccosh(_floats(x))
+    return trig.acosh(_floats(x))
 
 
 def arctanh(x):
     """Inverse hyperbolic tangent."""
-    return _ops.arctanh(_floats(x))
+    return trig.atanh(_floats(x))
 
 
 def deg2rad(x):
@@ -486,7 +487,7 @@ def clip(a, a_min, a_max):
 def arctan2(x1, x2):
     """The angle of the point (x2, x1), elementwise, in (-pi, pi]."""
     a, b = to_tensors(x1, x2)
-    return _ops.arctan2(as_float(a), as_float(b))
+    return trig.atan2(as_float(a), as_float(b))
 
 
 def hypot(x1, x2):
@@ -1006,8 +1007,6 @@ def kron(a, b):
 def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """Cross products of 3-vectors (or 2-vectors, taken with z = 0) along the given
     axes; two 2-vectors give the z component only."""
-    from fasttape.experimental.numpy._shape import moveaxis
-
     x, y = to_tensors(a, b)
     if axis is not None:
         axisa = axisb = axisc = axis
@@ -1057,8 +1056,6 @@ def einsum(subscripts, *operands, **kwargs):
 
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None):
     """Sum along a diagonal (see `diagonal`), in `dtype` when given."""
-    from fasttape.experimental.numpy._shape import diagonal
-
     d = diagonal(to_tensor(a, dtype_arg(dtype)), offset, axis1, axis2)
     return sum(d, axis=-1, dtype=dtype)
 

@@ -17,9 +17,8 @@ from fasttape import _engine, errors
 from fasttape._engine import _TensorLike
 from fasttape.experimental.numpy import _ops
 from fasttape.experimental.numpy._core import (
-    axis_arg, normalize_axis, to_tensor, to_tensors,
+    axis_arg, normalize_axis, shape_tuple, to_tensor, to_tensors,
 )
-from fasttape.experimental.numpy._creation import shape_tuple
 from fasttape.ops import elementwise as ew
 from fasttape.ops import linalg as la
 from fasttape.ops import shape as sh

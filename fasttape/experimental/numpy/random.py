@@ -7,8 +7,7 @@ so a program repeats its draws after `seed`; the numbers differ from TF's.
 import numpy as np
 
 from fasttape import _engine, dtypes
-from fasttape.experimental.numpy._core import to_tensor
-from fasttape.experimental.numpy._creation import shape_tuple
+from fasttape.experimental.numpy._core import shape_tuple, to_tensor
 from fasttape.experimental.numpy._dtypes import np_dtype
 from fasttape.ops import creation
 

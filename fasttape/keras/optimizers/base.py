@@ -395,6 +395,28 @@ class Optimizer:
         return cls(**config)
 
 
+# the built-in optimizers by lower-case class name (the package fills it)
+_CLASSES = {}
+
+
+def serialize(optimizer):
+    """An optimizer as a config dict: module, class_name, config, registered_name."""
+    return {"module": "keras.optimizers", "class_name": type(optimizer).__name__,
+            "config": optimizer.get_config(), "registered_name": None}
+
+
+def deserialize(config, custom_objects=None):
+    """The optimizer a `serialize` dict (or a bare class name) describes."""
+    if isinstance(config, str):
+        config = {"class_name": config, "config": {}}
+    name = config.get("class_name", "")
+    classes = dict(_CLASSES, **{k.lower(): v for k, v in (custom_objects or {}).items()})
+    cls = classes.get(name.lower())
+    if cls is None:
+        raise ValueError(f"Could not interpret optimizer identifier: {name!r}")
+    return cls.from_config(config.get("config", {}))
+
+
 def _default_name(class_name):
     from fasttape.module import _snake_case
     return _snake_case(class_name)

@@ -108,16 +108,14 @@ class LossScaleOptimizer(base.Optimizer):
         self.inner_optimizer.finalize_variable_values(var_list)
 
     def get_config(self):
-        from fasttape.keras.optimizers import serialize
-        return {"name": self.name, "inner_optimizer": serialize(self.inner_optimizer),
+        return {"name": self.name, "inner_optimizer": base.serialize(self.inner_optimizer),
                 "initial_scale": self.initial_scale,
                 "dynamic_growth_steps": self.dynamic_growth_steps}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from fasttape.keras.optimizers import deserialize
         config = dict(config)
-        inner = deserialize(config.pop("inner_optimizer"), custom_objects)
+        inner = base.deserialize(config.pop("inner_optimizer"), custom_objects)
         return cls(inner, **config)
 
 
