@@ -1,4 +1,4 @@
-"""`tf.linalg`: linear algebra (each family's LINALG list)."""
+"""`tf.linalg`: linear algebra (published there by the declarations)."""
 
 from fasttape.ops import namespace
 

@@ -1,4 +1,4 @@
-"""`tf.math`: the math ops under TF's second name (each family's MATH list)."""
+"""`tf.math`: the math ops under TF's second name (published there by their declarations)."""
 
 from fasttape.ops import namespace
 

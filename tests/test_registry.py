@@ -124,3 +124,72 @@ def test_kernel_tables_name_distinct_indices():
     for table in (_kernels.FORWARD, {k: v[0] for k, v in _kernels.BACKWARD.items()}):
         assert sorted(table.values()) == list(range(len(table)))
     assert _registry.OPS is _engine.OPS
+
+
+# --- differentiability --------------------------------------------------------------------
+
+def test_every_op_has_a_rule_or_is_declared_not_differentiable():
+    # an op that forgot its rule would silently give None gradients
+    undeclared = sorted(op.name for op in OPS
+                        if op.rule is None and op.code not in _registry.NOT_DIFFERENTIABLE)
+    assert not undeclared, f"ops with neither a rule nor differentiable=False: {undeclared}"
+
+
+def test_no_op_declared_not_differentiable_has_a_rule():
+    both = sorted(op.name for op in OPS
+                  if op.rule is not None and op.code in _registry.NOT_DIFFERENTIABLE)
+    assert not both
+
+
+def test_a_non_differentiable_op_refuses_a_rule(scratch_ops):
+    fn = defop(lambda x: x, name="scratch_nondiff", differentiable=False)
+    assert fn.differentiable is False
+    with pytest.raises(TypeError, match="differentiable=False"):
+        fn.defvjp(lambda g: g)
+    assert fn.op.rule is None
+
+
+@pytest.mark.parametrize("through", [
+    lambda tf, x: tf.floor(x), lambda tf, x: tf.math.ceil(x), lambda tf, x: tf.round(x),
+    lambda tf, x: tf.math.rint(x), lambda tf, x: tf.math.floordiv(x, 0.5),
+    lambda tf, x: tf.truncatediv(x, 0.5), lambda tf, x: tf.stop_gradient(x),
+    lambda tf, x: tf.cast(tf.equal(x, 1.3), tf.float32),
+    lambda tf, x: tf.cast(tf.argmax(x), tf.float32),
+    lambda tf, x: tf.cast(tf.math.is_nan(x), tf.float32),
+])
+def test_the_gradient_through_a_non_differentiable_op_is_none(through):
+    import fasttape as tf
+
+    x = tf.Variable([1.3, -2.7])
+    with tf.GradientTape() as tape:
+        y = through(tf, x)
+    assert tape.gradient(y, x) is None         # as in TF 2.21
+
+
+# --- the generated public functions -------------------------------------------------------
+
+def _generated():
+    """(public name, function) of every published function defop generated."""
+    return [(f"{ns}.{name}", fn) for ns, names in _registry.EXPORTS.items()
+            for name, fn in names.items()
+            if hasattr(fn, "op") and getattr(fn, "__code__", None) is not None
+            and fn.__code__.co_filename == "<string>"]
+
+
+def test_generated_functions_carry_their_declarations_metadata():
+    import importlib
+
+    generated = _generated()
+    assert len(generated) > 50
+    for public, fn in generated:
+        op = fn.op
+        assert fn.__name__ == fn.__qualname__ == op.name, public
+        assert fn.__doc__ == op.forward.__doc__, public
+        module = importlib.import_module(fn.__module__)
+        assert module.__name__.startswith("fasttape."), public
+        assert inspect.getsourcefile(module) is not None
+        forward = inspect.signature(op.forward).parameters
+        assert list(inspect.signature(fn).parameters) == [*forward, "name"], public
+        defaults = {p.name: p.default for p in forward.values() if p.default is not p.empty}
+        assert {p.name: p.default for p in inspect.signature(fn).parameters.values()
+                if p.default is not p.empty} == {**defaults, "name": None}, public

@@ -12,38 +12,20 @@ from fasttape.ops import (
     numerics, pooling, random_ops, reductions, sampling, segment, shape, signal, sorting,
     sparse_ops, special, trigonometric,
 )
-from fasttape.ops.control_flow import *  # noqa: F401,F403
-from fasttape.ops.creation import *  # noqa: F401,F403
-from fasttape.ops.elementwise import *  # noqa: F401,F403
-from fasttape.ops.functional import *  # noqa: F401,F403
-from fasttape.ops.indexing import *  # noqa: F401,F403
-from fasttape.ops.linalg import *  # noqa: F401,F403
-from fasttape.ops.math_ops import *  # noqa: F401,F403
-from fasttape.ops.nn import *  # noqa: F401,F403
-from fasttape.ops.reductions import *  # noqa: F401,F403
-from fasttape.ops.shape import *  # noqa: F401,F403
-
-# The families, in import order. Names are published by their declarations; a family's
-# `__all__`, MATH, NN, LINALG lists (the older form, now empty or absent) still merge in.
+# The families, in import order. Names are published by their declarations.
 FAMILIES = (elementwise, math_ops, reductions, shape, indexing, creation, linalg, nn,
             control_flow, numerics, decompositions, sparse_ops, special, bitwise, sorting,
             segment, array_ops, complex_ops, functional, conv, pooling, normalization,
             random_ops, signal, ctc, sampling, trigonometric)
 
-__all__ = [name for family in FAMILIES for name in family.__all__]
 globals().update(_registry.exports(""))
-__all__ += [name for name in _registry.exports("") if name not in __all__]
+__all__ = list(_registry.exports(""))
 
 
 def namespace(kind):
-    """{name: function} for tf.math / tf.nn / tf.linalg, gathered from the families'
-    lists and from the declarations' ``namespaces`` (the registry's EXPORTS)."""
-    names = {}
-    for family in FAMILIES:
-        for name in getattr(family, kind, ()):
-            names[name] = getattr(family, name)
-    names.update(_registry.exports(kind.lower()))
-    return names
+    """{name: function} for tf.math ("MATH"), tf.nn ("NN"), tf.math.special
+    ("MATH.SPECIAL"), ...: what the declarations publish there (`namespaces=`, @export)."""
+    return _registry.exports(kind.lower())
 
 # numpy warns about inf/nan arising in our forwards; TF computes the same values
 # silently, and so do we (only for warnings raised from these modules).

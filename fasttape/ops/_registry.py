@@ -30,6 +30,11 @@ An op is declared once, in its family file:
   and/or a backward kernel replacing the rule on the first-order path. The backward
   kernel reads one saved operand, which must be the rule's only saved value.
 
+* ``differentiable=False`` declares an op through which no gradient flows, as in TF
+  (comparisons, rounding, arg-reductions, integer and bool results, stop_gradient):
+  it takes no rule, the tape does not record it, and a gradient through it is
+  ``None``. Every other op declares a rule (a test checks that one of the two holds).
+
 * ``.defjvp`` optionally gives a forward-mode rule (a Jacobian-vector product) where
   one is cheaper than the derived one. It takes one tangent per tensor input (None
   where an input carries none), then by name what a VJP rule may read (inputs,
@@ -60,7 +65,8 @@ import inspect
 from fasttape import _engine, _kernels
 from fasttape._convert import convert_inputs
 
-__all__ = ["defop", "export", "exports", "OPS", "EXPORTS", "RULE_READS", "JVPS"]
+__all__ = ["defop", "export", "exports", "OPS", "EXPORTS", "RULE_READS", "JVPS",
+           "NOT_DIFFERENTIABLE"]
 
 OPS = _engine.OPS
 # op code -> (spec, wants_needs): what the VJP rule reads (see _engine.SPEC), kept in
@@ -70,6 +76,8 @@ RULE_READS = {}
 # ("elementwise", None) / ("linear", None) for the two forms derived from the
 # declaration itself
 JVPS = {}
+# op codes of the ops declared differentiable=False
+NOT_DIFFERENTIABLE = set()
 # namespace ("" = top level, "math", "nn", "linalg", ...) -> {public name: object}
 EXPORTS = collections.defaultdict(dict)
 
@@ -95,12 +103,13 @@ def exports(namespace):
 
 
 def defop(forward=None, *, name=None, float_only=False, same_dtype=True, broadcasts=False,
-          fused=None, public=True, batches=False, namespaces=()):
+          fused=None, public=True, batches=False, namespaces=(), differentiable=True):
     """Declare an op from its forward function (a decorator). See the module doc."""
     if forward is None:
         return lambda f: defop(f, name=name, float_only=float_only, same_dtype=same_dtype,
                                broadcasts=broadcasts, fused=fused, public=public,
-                               batches=batches, namespaces=namespaces)
+                               batches=batches, namespaces=namespaces,
+                               differentiable=differentiable)
     op_name = name or forward.__name__
     tensors, variadic, attrs = _split_signature(forward)
     kernels = _kernel_tables(len(tensors))
@@ -115,7 +124,12 @@ def defop(forward=None, *, name=None, float_only=False, same_dtype=True, broadca
                        defaults=tuple(default for _, default in attrs))
     fn = _make_public(op, forward, tensors, variadic, attrs) if public else _Declared(op)
     fn.op = op
-    fn.defvjp = lambda rule: _set_rule(op, rule, tensors, variadic, attrs, fused)
+    fn.differentiable = differentiable
+    if differentiable:
+        fn.defvjp = lambda rule: _set_rule(op, rule, tensors, variadic, attrs, fused)
+    else:
+        NOT_DIFFERENTIABLE.add(op.code)
+        fn.defvjp = functools.partial(_refuse_rule, op_name)
     fn.defjvp = lambda rule: _set_jvp(op, rule, tensors, variadic, attrs)
     fn.defjvp_elementwise = lambda: _set_jvp_kind(op, "elementwise")
     fn.defjvp_linear = lambda: _set_jvp_kind(op, "linear")
@@ -125,6 +139,10 @@ def defop(forward=None, *, name=None, float_only=False, same_dtype=True, broadca
                             f"(@export), not by defop")
         export(*namespaces)(fn)
     return fn
+
+
+def _refuse_rule(op_name, rule):
+    raise TypeError(f"{op_name} is declared differentiable=False: it takes no rule")
 
 
 def _attrs_by_keyword(forward, names):

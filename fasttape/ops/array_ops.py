@@ -29,8 +29,6 @@ from fasttape.ops.reductions import reduce_mean, reduce_sum
 from fasttape.ops.shape import _int_scalar, broadcast_to, concat, getitem, reshape
 from fasttape.tensor_shape import TensorShape
 
-__all__ = []
-
 ApproxTopK = collections.namedtuple("ApproxTopK", ["values", "indices"])
 
 
@@ -471,7 +469,7 @@ def _check_int_divisor(y, op):
             f"errors) [Op:{op}]")
 
 
-@defop(broadcasts=True, namespaces=("",))
+@defop(broadcasts=True, namespaces=("",), differentiable=False)
 def truncatediv(x, y):
     """x / y rounded toward zero (C's integer division); no gradient."""
     _check_int_divisor(y, "TruncateDiv")
@@ -481,7 +479,7 @@ def truncatediv(x, y):
     return np.trunc(np.true_divide(x, y))
 
 
-@defop(broadcasts=True, namespaces=("",))
+@defop(broadcasts=True, namespaces=("",), differentiable=False)
 def truncatemod(x, y):
     """The remainder of truncatediv, with the sign of x (C's fmod); no gradient."""
     _check_int_divisor(y, "TruncateMod")

@@ -11,8 +11,6 @@ import numpy as np
 from fasttape import dtypes, errors
 from fasttape.ops._registry import defop
 
-__all__ = []
-
 _ALLOWED = "int8, int16, int32, int64, uint8, uint16, uint32, uint64"
 
 
@@ -24,7 +22,7 @@ def _require_integers(x, op):
 
 
 def _bitwise(forward):
-    return defop(forward, namespaces=("bitwise",))
+    return defop(forward, namespaces=("bitwise",), differentiable=False)
 
 
 @_bitwise

@@ -15,8 +15,6 @@ from fasttape._convert import convert_inputs, convert_to_tensor
 from fasttape.ops import elementwise as ew
 from fasttape.ops._registry import export
 
-__all__ = []
-
 _COMPLEX_OF = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128}
 
 

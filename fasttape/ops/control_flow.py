@@ -25,9 +25,6 @@ from fasttape._engine import Tensor, Variable
 from fasttape.ops._registry import export
 from fasttape.ops.elementwise import identity, logical_and
 
-__all__ = []   # published by their declarations (@export)
-
-
 # --- cond / case ----------------------------------------------------------------------
 
 def _holds(pred):

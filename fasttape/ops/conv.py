@@ -28,9 +28,6 @@ from fasttape._engine import _TensorLike, apply
 from fasttape.ops._registry import defop, export
 from fasttape.ops.shape import reshape, transpose
 
-__all__ = []
-
-
 # --- the ops ---------------------------------------------------------------------------
 
 def _window(xp, offset, strides, dilations, out):

@@ -29,8 +29,6 @@ from fasttape.ops.reductions import reduce_sum
 from fasttape.ops.shape import reshape
 from fasttape.tensor_shape import TensorShape
 
-__all__ = []   # published by their declarations (@export)
-
 
 def _np_dtype(dtype):
     return np.dtype(dtypes.as_dtype(dtype).as_numpy_dtype)

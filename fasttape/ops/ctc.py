@@ -15,8 +15,6 @@ from fasttape._engine import _TensorLike, apply
 from fasttape.ops import shape
 from fasttape.ops._registry import defop, export
 
-__all__ = []
-
 
 def _logsumexp(*terms):
     stacked = np.stack(terms)
@@ -104,7 +102,7 @@ def _ctc_loss(logits, labels, label_length, logit_length, blank=0, cache=None):
     return loss
 
 
-@defop(float_only=True, same_dtype=False, public=False)
+@defop(float_only=True, same_dtype=False, public=False, differentiable=False)
 def _ctc_grad(logits, labels, label_length, logit_length, blank=0):
     # the loss's gradient as an op of its own, for traced functions (see the rule)
     return _loss_and_grad(logits, labels, label_length, logit_length, blank)[1]

@@ -39,8 +39,6 @@ from fasttape.ops.indexing import gather
 from fasttape.ops.reductions import reduce_max, reduce_sum
 from fasttape.ops.shape import concat, expand_dims, reshape
 
-__all__ = []
-
 Qr = collections.namedtuple("Qr", ["q", "r"])
 Lu = collections.namedtuple("Lu", ["lu", "p"])
 Eigh = collections.namedtuple("Eigh", ["e", "v"])
@@ -125,7 +123,7 @@ def _svd_vjp(g, ans, m, n):
     return grad
 
 
-@defop(public=False)
+@defop(public=False, differentiable=False)
 def _svd_full(a):
     u, s, vh = np.linalg.svd(a, full_matrices=True)
     return _pack(a.shape[:-2], s.astype(a.dtype), u, np.conj(np.swapaxes(vh, -1, -2)))
@@ -226,7 +224,7 @@ def eigh_tridiagonal(alpha, beta, eigvals_only=True, select="a", select_range=No
     return e if eigvals_only else (e, v)
 
 
-@defop(public=False)
+@defop(public=False, differentiable=False)
 def _eig(a):
     e, v = np.linalg.eig(a)
     dtype = np.complex128 if a.dtype in (np.float64, np.complex128) else np.complex64
@@ -298,7 +296,7 @@ def _qr_vjp(g, ans, m, n):
     return concat([gx, gy], -1)
 
 
-@defop(public=False)
+@defop(public=False, differentiable=False)
 def _qr_complete(a):
     q, r = np.linalg.qr(_lapack(a), mode="complete")
     return _pack(a.shape[:-2], q.astype(a.dtype), r.astype(a.dtype))

@@ -15,8 +15,6 @@ from fasttape._convert import convert_inputs, convert_to_tensor
 from fasttape._engine import Tensor
 from fasttape.ops._registry import defop, export
 
-__all__ = []   # published by their declarations (@export)
-
 
 def elementwise_op(forward=None, **options):
     """`defop` for this family. Its rules are made of broadcasting elementwise ops, so
@@ -87,7 +85,7 @@ def divide(x, y, name=None):
 
 
 @export("", "math")
-@elementwise_op(broadcasts=True)
+@elementwise_op(broadcasts=True, differentiable=False)
 def floordiv(x, y):
     """floor(x / y); integer division by zero raises InvalidArgumentError. Piecewise
     constant: no gradient path, as in TF."""
@@ -434,7 +432,7 @@ def _identity_vjp(g):
 
 
 @export("")
-@elementwise_op
+@elementwise_op(differentiable=False)
 def stop_gradient(input):  # noqa: A002 - TF's name
     """The same value, with no gradient path through it."""
     return input
@@ -520,42 +518,42 @@ def _numpy_dtype(dtype, arr):
 # --- comparisons and logic: no gradient ---------------------------------------------
 
 @export("", "math")
-@elementwise_op
+@elementwise_op(differentiable=False)
 def less(x, y):
     """x < y (bool)."""
     return np.less(x, y)
 
 
 @export("", "math")
-@elementwise_op
+@elementwise_op(differentiable=False)
 def less_equal(x, y):
     """x <= y (bool)."""
     return np.less_equal(x, y)
 
 
 @export("", "math")
-@elementwise_op
+@elementwise_op(differentiable=False)
 def greater(x, y):
     """x > y (bool)."""
     return np.greater(x, y)
 
 
 @export("", "math")
-@elementwise_op
+@elementwise_op(differentiable=False)
 def greater_equal(x, y):
     """x >= y (bool)."""
     return np.greater_equal(x, y)
 
 
 @export("", "math")
-@elementwise_op
+@elementwise_op(differentiable=False)
 def equal(x, y):
     """x == y (bool)."""
     return np.equal(x, y)
 
 
 @export("", "math")
-@elementwise_op
+@elementwise_op(differentiable=False)
 def not_equal(x, y):
     """x != y (bool)."""
     return np.not_equal(x, y)
@@ -569,7 +567,7 @@ def _require_bool(*arrays):
 
 
 @export("", "math")
-@elementwise_op
+@elementwise_op(differentiable=False)
 def logical_and(x, y):
     """x AND y for bool tensors."""
     _require_bool(x, y)
@@ -577,7 +575,7 @@ def logical_and(x, y):
 
 
 @export("", "math")
-@elementwise_op
+@elementwise_op(differentiable=False)
 def logical_or(x, y):
     """x OR y for bool tensors."""
     _require_bool(x, y)
@@ -585,7 +583,7 @@ def logical_or(x, y):
 
 
 @export("", "math")
-@elementwise_op
+@elementwise_op(differentiable=False)
 def logical_xor(x, y):
     """x XOR y for bool tensors."""
     _require_bool(x, y)
@@ -593,7 +591,7 @@ def logical_xor(x, y):
 
 
 @export("", "math")
-@elementwise_op
+@elementwise_op(differentiable=False)
 def logical_not(x):
     """NOT x for a bool tensor."""
     _require_bool(x)

@@ -16,9 +16,6 @@ from fasttape.ops._registry import export
 from fasttape.ops.shape import concat, split, stack, unstack
 from fasttape.tensor_shape import TensorShape
 
-__all__ = []
-
-
 # --- map_fn, scan, foldl, foldr -----------------------------------------------------
 
 def _leading(flat, what):

@@ -33,8 +33,6 @@ from fasttape.indexed_slices import IndexedSlices, combine, densify  # noqa: F40
 from fasttape.ops._registry import defop, export
 from fasttape.ops.shape import _dims, _int_scalar, _lead, _reshape_to, concat, convert_list
 
-__all__ = []   # published by their declarations (defop namespaces, @export)
-
 _INDEX_DTYPES = (np.dtype(np.int16), np.dtype(np.int32), np.dtype(np.int64))
 _POLICIES = {"": "ERROR", "DEFAULT": "ERROR", "ERROR": "ERROR", "IGNORE": "IGNORE"}
 

@@ -32,8 +32,6 @@ from fasttape.ops.elementwise import cast, log
 from fasttape.ops.reductions import reduce_sum
 from fasttape.ops.shape import reshape
 
-__all__ = []   # published by their declarations (@export, defop namespaces)
-
 LogMatrixDeterminant = collections.namedtuple("LogMatrixDeterminant",
                                               ["sign", "log_abs_determinant"])
 

@@ -33,9 +33,6 @@ try:        # optional: a vectorised erf; math.erf element by element otherwise
 except ImportError:  # pragma: no cover - depends on the environment
     _special = None
 
-__all__ = []   # published by their declarations (defop namespaces, @export)
-
-
 def _flush_subnormal(a):
     """Zero the subnormal values of a float array, as TF's flush-to-zero CPU kernels do
     (keeping the sign, so -tiny becomes -0.0)."""
@@ -54,7 +51,7 @@ def _not_allowed(dtype, op):
 
 # --- rounding: no gradient ----------------------------------------------------------
 
-@defop(name="round", namespaces=("", "math"))
+@defop(name="round", namespaces=("", "math"), differentiable=False)
 def round(x):  # noqa: A001 - TF's name
     """Round to the nearest integer, halves to even; integer tensors come back unchanged.
 
@@ -68,37 +65,37 @@ def round(x):  # noqa: A001 - TF's name
     return x if x.dtype.kind in "iu" else np.round(x)
 
 
-@defop(float_only=True, namespaces=("", "math"))
+@defop(float_only=True, namespaces=("", "math"), differentiable=False)
 def floor(x):
     """The largest integer not greater than x (float tensors only); no gradient."""
     return np.floor(x)
 
 
-@defop(float_only=True, namespaces=("math",))
+@defop(float_only=True, namespaces=("math",), differentiable=False)
 def ceil(x):
     """The smallest integer not less than x (float tensors only); no gradient."""
     return np.ceil(x)
 
 
-@defop(float_only=True, namespaces=("math",))
+@defop(float_only=True, namespaces=("math",), differentiable=False)
 def rint(x):
     """Round to the nearest integer, halves to even (float tensors only); no gradient."""
     return np.rint(x)
 
 
-@defop(float_only=True, namespaces=("math",))
+@defop(float_only=True, namespaces=("math",), differentiable=False)
 def is_nan(x):
     """Elementwise x != x (bool)."""
     return np.isnan(x)
 
 
-@defop(float_only=True, namespaces=("math",))
+@defop(float_only=True, namespaces=("math",), differentiable=False)
 def is_inf(x):
     """Elementwise |x| == inf (bool)."""
     return np.isinf(x)
 
 
-@defop(float_only=True, namespaces=("math",))
+@defop(float_only=True, namespaces=("math",), differentiable=False)
 def is_finite(x):
     """Elementwise: neither nan nor infinite (bool)."""
     return np.isfinite(x)

@@ -25,9 +25,6 @@ from fasttape.ops.math_ops import _flush_subnormal, _flushed_sigmoid, erfc
 from fasttape.ops.reductions import reduce_sum
 from fasttape.ops.shape import reshape
 
-__all__ = []   # published by their declarations (defop namespaces, @export)
-
-
 # --- activations --------------------------------------------------------------------
 
 @defop(batches=True, namespaces=("nn",))

@@ -25,8 +25,6 @@ from fasttape.ops._registry import export
 from fasttape.ops.creation import _SEEDS
 from fasttape.ops.random_ops import _stateless_generator
 
-__all__ = []
-
 
 def _axes(axes, rank):
     if isinstance(axes, _TensorLike):

@@ -10,8 +10,6 @@ from fasttape import _engine, errors
 from fasttape._convert import convert_to_tensor
 from fasttape.ops._registry import defop, export
 
-__all__ = []
-
 _FLOATS = frozenset(np.dtype(t) for t in (np.float16, np.float32, np.float64))
 
 

@@ -27,8 +27,6 @@ from fasttape.ops.conv import (
     _channels_first, _ints, _out_sizes, _pads, _to_first, _to_last, _window,
 )
 
-__all__ = []
-
 
 def _offsets(ksize):
     return itertools.product(*map(range, ksize))

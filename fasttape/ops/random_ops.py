@@ -26,8 +26,6 @@ from fasttape.ops.creation import (
     _categorical, _is_python, _standard,
 )
 
-__all__ = []
-
 _U64 = (1 << 64) - 1
 # the stream of each distribution under one seed (so that a uniform and a normal drawn
 # with the same seed are not the same bits reinterpreted)

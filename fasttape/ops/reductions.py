@@ -22,9 +22,6 @@ from fasttape.ops._registry import defop, export
 from fasttape.ops.elementwise import abs as _abs
 from fasttape.ops.elementwise import exp, sqrt, square
 
-__all__ = []   # published by their declarations (defop namespaces, @export)
-
-
 _AXES = {}       # (axis, rank) -> canonical axes, for the hashable common forms
 
 
@@ -348,7 +345,7 @@ def _finite_max(x, axes):
     return np.where(np.isfinite(m), m, 0).astype(x.dtype, copy=False)
 
 
-@defop(public=False)
+@defop(public=False, differentiable=False)
 def _shift_point(x, axes=None):
     # no rule: the shift is a constant, as the value does not depend on it
     return _finite_max(x, axes)
@@ -435,7 +432,7 @@ def _require_bool(x, op_name):
             f"tensor but is a {kind} tensor [Op:{op_name}]")
 
 
-@defop(public=False)
+@defop(public=False, differentiable=False)
 def _all(x, axes=None, keepdims=False, in_shape=None):
     _require_bool(x, "All")
     return np.logical_and.reduce(x, axis=axes, keepdims=keepdims)
@@ -451,7 +448,7 @@ def reduce_all(input_tensor, axis=None, keepdims=False, name=None):
     return _reduction(_all.op, input_tensor, axis, keepdims)
 
 
-@defop(public=False)
+@defop(public=False, differentiable=False)
 def _any(x, axes=None, keepdims=False, in_shape=None):
     _require_bool(x, "Any")
     return np.logical_or.reduce(x, axis=axes, keepdims=keepdims)
@@ -485,12 +482,12 @@ def _arg_extreme(x, axis, out_dtype, largest, op_name):
     return index.astype(out_dtype)
 
 
-@defop(public=False, same_dtype=False)
+@defop(public=False, same_dtype=False, differentiable=False)
 def _argmax(x, axis=0, out_dtype=None):
     return _arg_extreme(x, axis, out_dtype, True, "ArgMax")
 
 
-@defop(public=False, same_dtype=False)
+@defop(public=False, same_dtype=False, differentiable=False)
 def _argmin(x, axis=0, out_dtype=None):
     return _arg_extreme(x, axis, out_dtype, False, "ArgMin")
 

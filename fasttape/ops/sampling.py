@@ -20,8 +20,6 @@ from fasttape.ops import indexing, linalg, nn, reductions, shape
 from fasttape.ops._registry import export
 from fasttape.ops.creation import _SEEDS
 
-__all__ = []
-
 
 def _true_classes(true_classes, num_true, range_max=None):
     arr = np.asarray(convert_to_tensor(true_classes))

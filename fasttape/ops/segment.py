@@ -21,8 +21,6 @@ from fasttape.ops import elementwise as ew
 from fasttape.ops._registry import defop, export
 from fasttape.ops.indexing import _segment_sum, _take_rows
 
-__all__ = []
-
 _ID_DTYPES = (np.dtype(np.int32), np.dtype(np.int64))
 
 

@@ -24,9 +24,6 @@ from fasttape.ops._registry import defop, export
 
 # Names are published by their declarations (@export). `shape` (defined below) is not:
 # in fasttape.ops that name is this module; fasttape/__init__.py imports it as tf.shape.
-__all__ = []
-
-
 # --- argument helpers ----------------------------------------------------------------
 
 def _dims(shape):

@@ -23,9 +23,6 @@ from fasttape.ops import shape
 from fasttape.ops._registry import defop, export
 from fasttape.ops.linalg import matmul
 
-__all__ = []
-
-
 # --- FFTs ----------------------------------------------------------------------------
 
 def _complex_input(x, op):

@@ -22,8 +22,6 @@ from fasttape.ops.shape import concat as _dense_concat
 from fasttape.ops.shape import reshape as _dense_reshape
 from fasttape.tensor_shape import TensorShape
 
-__all__ = []
-
 
 def _read(t):
     """A tensor's value as numpy. Sparse ops compute indices and shapes in Python from

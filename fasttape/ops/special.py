@@ -25,8 +25,6 @@ from fasttape.ops import math_ops
 from fasttape.ops._registry import defop, export
 from fasttape.ops.reductions import reduce_sum
 
-__all__ = []
-
 _SQRT_PI_OVER_2 = math.sqrt(math.pi) / 2
 _SQRT_2PI = math.sqrt(2 * math.pi)
 

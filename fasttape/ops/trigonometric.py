@@ -11,8 +11,6 @@ import numpy as np
 from fasttape.ops._registry import defop
 from fasttape.ops.elementwise import sqrt
 
-__all__ = []
-
 
 def _unary(forward):
     return defop(forward, float_only=True, batches=True, namespaces=("", "math"))

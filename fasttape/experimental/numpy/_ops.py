@@ -13,9 +13,6 @@ import numpy as np
 from fasttape import _engine, errors
 from fasttape.ops._registry import defop
 
-__all__ = []
-
-
 # --- indexing with index arrays ----------------------------------------------------------
 
 @defop(public=False)
