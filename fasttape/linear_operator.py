@@ -15,7 +15,8 @@ from fasttape.ops import elementwise as ew
 from fasttape.ops import linalg as la
 from fasttape.ops._registry import export
 from fasttape.ops.complex_ops import conj
-from fasttape.ops.decompositions import eigvalsh
+from fasttape.ops.decompositions import _tridiagonal_matrix, eigvalsh, svd
+from fasttape.ops.indexing import gather
 from fasttape.ops.reductions import reduce_prod, reduce_sum
 from fasttape.ops.shape import concat, expand_dims, reshape
 from fasttape.tensor_shape import TensorShape
@@ -267,8 +268,6 @@ class LinearOperator:
 
 
 def la_svd_values(x):
-    from fasttape.ops.decompositions import svd
-
     return svd(x, compute_uv=False)
 
 
@@ -896,8 +895,6 @@ class LinearOperatorToeplitz(LinearOperator):
         # entries of [reversed row[1:], col] picked at i - j + (n - 1)
         line = concat([self._row[..., 1:][..., ::-1], self._col], -1)
         i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
-        from fasttape.ops.indexing import gather
-
         picked = gather(line, _const((i - j + n - 1).reshape(-1), dtypes.int64), axis=-1)
         return reshape(picked, tuple(line.shape[:-1]) + (n, n))
 
@@ -1032,8 +1029,6 @@ class LinearOperatorTridiag(LinearOperator):
     def __init__(self, diagonals, diagonals_format="compact", is_non_singular=None,
                  is_self_adjoint=None, is_positive_definite=None, is_square=None,
                  name="LinearOperatorTridiag"):
-        from fasttape.ops.decompositions import _tridiagonal_matrix
-
         self._dense = _tridiagonal_matrix(diagonals, diagonals_format)
         self._diagonals = diagonals
         self._format = diagonals_format

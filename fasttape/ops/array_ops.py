@@ -26,7 +26,8 @@ from fasttape.ops import math_ops
 from fasttape.ops._registry import defop, export
 from fasttape.ops.indexing import _scatter_nd_array, gather, gather_nd, scatter_nd
 from fasttape.ops.reductions import reduce_mean, reduce_sum
-from fasttape.ops.shape import _int_scalar, broadcast_to, concat, getitem, reshape
+from fasttape.ops.shape import _int_scalar, broadcast_to, concat, getitem, reshape, transpose
+from fasttape.ops.sorting import _take_along, top_k
 from fasttape.tensor_shape import TensorShape
 
 ApproxTopK = collections.namedtuple("ApproxTopK", ["values", "indices"])
@@ -304,7 +305,6 @@ def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=No
     if batch_axis > seq_axis:
         order = order.T
     indices = np.broadcast_to(order.reshape(view), shape)
-    from fasttape.ops.sorting import _take_along
     return _engine.apply(_take_along.op, (x, _engine.wrap(np.ascontiguousarray(indices))),
                          (seq_axis - rank,))
 
@@ -628,9 +628,6 @@ def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None):
 # --- approximate top-k (computed exactly) ------------------------------------------------------
 
 def _approx_k(operand, k, reduction_dimension, largest):
-    from fasttape.ops.sorting import top_k
-    from fasttape.ops.shape import transpose
-
     x = convert_to_tensor(operand)
     rank = len(x.shape)
     axis = int(reduction_dimension) % max(rank, 1)

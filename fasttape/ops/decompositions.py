@@ -36,6 +36,7 @@ from fasttape.ops.linalg import (
     cholesky, cholesky_solve, diag, diag_part, matmul, solve, triangular_solve,
 )
 from fasttape.ops.indexing import gather
+from fasttape.ops.math_ops import norm
 from fasttape.ops.reductions import reduce_max, reduce_sum
 from fasttape.ops.shape import concat, expand_dims, reshape
 
@@ -641,8 +642,6 @@ def _sum_all(ts):
 def normalize(tensor, ord="euclidean", axis=None, name=None):  # noqa: A002 - TF's name
     """(tensor / norm, norm), the norm (tf.norm's `ord` and `axis`) kept as axes of
     size one so that it broadcasts."""
-    from fasttape.ops.math_ops import norm
-
     t = convert_to_tensor(tensor)
     n = norm(t, ord=ord, axis=axis, keepdims=True)
     return t / n, n

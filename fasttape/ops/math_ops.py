@@ -23,9 +23,10 @@ import numpy as np
 from fasttape import _engine, dtypes, errors
 from fasttape._convert import convert_inputs, convert_to_tensor
 from fasttape._engine import _TensorLike
+from fasttape.indexed_slices import IndexedSlices
 from fasttape.ops import elementwise as ew
 from fasttape.ops._registry import defop, export
-from fasttape.ops.reductions import canonical_axes, kept_shape, reduce_sum
+from fasttape.ops.reductions import canonical_axes, kept_shape, reduce_max, reduce_sum
 from fasttape.ops.shape import reshape
 
 try:        # optional: a vectorised erf; math.erf element by element otherwise
@@ -527,8 +528,6 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):
         if is_matrix and axes[0] == axes[1]:
             raise ValueError(f"'axis' must be None, an integer, or a tuple of 2 unique "
                              f"integers, got {tuple(axis)}")
-    from fasttape.ops.reductions import reduce_max
-
     if is_matrix and _same_ord(ord, 2):
         result = _engine.apply(_spectral_norm.op, (x,), (axes,))
     elif ord in ("euclidean", "fro") or _same_ord(ord, 2):
@@ -602,8 +601,6 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     without nan (the gradient there is finite). An IndexedSlices input gives an
     IndexedSlices with its values clipped (the norm taken over all its values).
     """
-    from fasttape.indexed_slices import IndexedSlices
-
     if isinstance(t, IndexedSlices):
         return IndexedSlices(clip_by_norm(t.values, clip_norm, axes), t.indices, t.dense_shape)
     t = convert_to_tensor(t)

@@ -18,6 +18,7 @@ from fasttape.ops import elementwise as ew
 from fasttape.ops._registry import export
 from fasttape.ops.creation import ones
 from fasttape.ops.indexing import gather, gather_nd, scatter_nd, segment_sum_to_dense
+from fasttape.ops.linalg import matrix_transpose
 from fasttape.ops.shape import concat as _dense_concat
 from fasttape.ops.shape import reshape as _dense_reshape
 from fasttape.tensor_shape import TensorShape
@@ -499,8 +500,6 @@ def sparse_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=None):
 
 
 def _transpose2(t):
-    from fasttape.ops.linalg import matrix_transpose
-
     return matrix_transpose(t)
 
 
