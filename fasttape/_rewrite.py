@@ -32,10 +32,15 @@ FOLD_BYTES = 1 << 24
 # recorded forms use better than a fused pass.
 MIN_FUSED = 65
 
-UFUNCS = {"add": np.add, "subtract": np.subtract, "multiply": np.multiply,
-          "truediv": np.true_divide, "negative": np.negative, "square": np.square,
-          "exp": np.exp, "tanh": np.tanh, "sin": np.sin, "cos": np.cos, "log": np.log,
-          "sqrt": np.sqrt}
+# Ops whose forward (above the small-array kernels' size) is this ufunc call on the
+# op's inputs and these trailing arguments.
+UFUNCS = {"add": (np.add, ()), "subtract": (np.subtract, ()), "multiply": (np.multiply, ()),
+          "truediv": (np.true_divide, ()), "negative": (np.negative, ()),
+          "square": (np.square, ()), "exp": (np.exp, ()), "tanh": (np.tanh, ()),
+          "sin": (np.sin, ()), "cos": (np.cos, ()), "log": (np.log, ()),
+          "sqrt": (np.sqrt, ()), "relu": (np.maximum, (0,))}
+# Other ops whose result is always a new buffer of its own.
+FRESH = frozenset(["_matmul", "_matmul_t"])
 
 _BACKWARD = {name: entry[0] for name, entry in _kernels.BACKWARD.items()}
 
@@ -127,7 +132,9 @@ def rewrite(code, constants, outputs, example):
         if i is None or i in dead or uses.get(s, 0) != 1:
             return None
         item = out[i]
-        return (i, item[2]) if item[1].name == name and item[5] is None else None
+        if item[0] != OP or item[1].name != name or item[5] is not None:
+            return None
+        return i, item[2]
 
     for i, item in enumerate(out):
         if item[0] != OP or item[5] is not None:
@@ -137,6 +144,15 @@ def rewrite(code, constants, outputs, example):
         if not _float(value) or value.size < MIN_FUSED:
             continue
         fused = None
+        if op.name == "add" and len(ins) == 2:
+            # a + (-b) is a - b, bit for bit
+            for a, nb in ((ins[0], ins[1]), (ins[1], ins[0])):
+                neg = single(nb, "negative")
+                if neg is not None and example[a].shape == value.shape:
+                    dead.add(neg[0])
+                    out[i] = (OP, _op_named("subtract"), (a, neg[1][0]), (), o, None)
+                    break
+            continue
         if op.name == "_relu_grad" and len(ins) == 2:
             fused = ("relu", ins[0], ins[1], ())
         elif op.name == "multiply" and len(ins) == 2:
@@ -155,14 +171,14 @@ def rewrite(code, constants, outputs, example):
     for i, item in enumerate(out):
         if item[0] != OP or item[5] is not None or item[3]:
             continue
-        ufunc = UFUNCS.get(item[1].name)
+        ufunc, extra = UFUNCS.get(item[1].name, (None, ()))
         value = example[item[4]]
         if ufunc is None or not _float(value) or value.size <= SMALL_FORWARD \
-                or ufunc.nin != len(item[2]) \
+                or ufunc.nin != len(item[2]) + len(extra) \
                 or not all([_float(example[s]) and example[s].dtype == value.dtype
                             for s in item[2]]):
             continue
-        out[i] = (UFUNC, ufunc, item[2], item[4], -1)
+        out[i] = (UFUNC, ufunc, item[2], item[4], -1, extra)
     _donate(out, outputs, example)
     used = set(outputs)
     for item in out:
@@ -236,6 +252,8 @@ def _donate(out, outputs, example):
             owned.add(item[3])
         else:
             pinned.update(reads)
+            if kind == OP and item[1].name in FRESH:
+                owned.add(item[4])
     for i, item in enumerate(out):
         if item[0] != UFUNC:
             continue
@@ -244,5 +262,13 @@ def _donate(out, outputs, example):
             x = example[s]
             if s in owned and s not in pinned and last.get(s) == i \
                     and x.shape == value.shape and x.dtype == value.dtype:
-                out[i] = item[:4] + (s,)
+                out[i] = item[:4] + (s,) + item[5:]
                 break
+
+
+def _op_named(name):
+    from fasttape.ops._registry import OPS
+    for op in OPS:
+        if op.name == name:
+            return op
+    raise LookupError(name)

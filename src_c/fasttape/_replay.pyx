@@ -14,9 +14,9 @@
 #   PRINT   (printer, slots): tf.print
 # and two kinds only the rewritten form that `run` executes has (fasttape._rewrite):
 #   FUSED   (kernel, (g slot, saved slot), output slot): a fused backward kernel
-#   UFUNC   (ufunc, input slots, output slot, donor): a numpy ufunc on float arrays;
-#           donor is -1 or a slot whose buffer (this run's own, read for the last
-#           time here) the result is written into
+#   UFUNC   (ufunc, input slots, output slot, donor, extra): ufunc(*inputs, *extra) on
+#           float arrays; donor is -1 or a slot whose buffer (this run's own, read for
+#           the last time here) the result is written into
 #
 # `run` executes a program without making a Tensor per op. Slots whose value is a 0-d
 # float32/float64 and whose producer is an elementwise op with a fused kernel live in a
@@ -410,12 +410,13 @@ cdef class Program:
                     args.append(vals[s])
                 if ins.kind == K_FUSED:
                     value = _fused(item[1], <cnp.ndarray>args[0], <cnp.ndarray>args[1])
-                elif item[4] >= 0:
+                elif item[4] >= 0 and cnp.PyArray_CHKFLAGS(
+                        <cnp.ndarray>vals[item[4]], cnp.NPY_ARRAY_OWNDATA):
                     v = <cnp.ndarray>vals[item[4]]
                     cnp.PyArray_ENABLEFLAGS(v, cnp.NPY_ARRAY_WRITEABLE)
-                    value = item[1](*args, out=v)
+                    value = item[1](*args, *item[5], out=v)
                 else:
-                    value = item[1](*args)
+                    value = item[1](*args, *item[5])
                 cnp.PyArray_CLEARFLAGS(<cnp.ndarray>value, cnp.NPY_ARRAY_WRITEABLE)
                 vals[item[3]] = value
                 continue
