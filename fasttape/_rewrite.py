@@ -6,7 +6,7 @@ drops work the recorded form spells out:
 
 * an op of constants only is a constant (its value while tracing), e.g. the ones a
   reduction's gradient broadcasts from a seed; a multiplication by ones is its other
-  operand;
+  operand; a reshape to the shape it has is its input;
 * a variable read again with no assign in between is the first read;
 * the rules' three-op forms of the first-order backward of tanh, sigmoid and square,
   and the relu gradient op, become one fused kernel pass (the kernels eager
@@ -83,6 +83,11 @@ def rewrite(code, constants, outputs, example):
             if binds is None and isinstance(value, np.ndarray) and value.nbytes <= FOLD_BYTES \
                     and all([s in consts for s in ins]):
                 consts[o] = value
+                continue
+            if op.name == "_reshape" and len(ins) == 1 and isinstance(example[ins[0]], np.ndarray) \
+                    and example[ins[0]].shape == value.shape \
+                    and example[ins[0]].dtype == value.dtype:
+                alias[o] = ins[0]         # a reshape to the same shape is its input
                 continue
             if op.name == "multiply" and len(ins) == 2:
                 kept = None
