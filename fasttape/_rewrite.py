@@ -46,7 +46,7 @@ _BACKWARD = {name: entry[0] for name, entry in _kernels.BACKWARD.items()}
 
 
 def _float(a):
-    return isinstance(a, np.ndarray) and a.dtype in (np.float32, np.float64)
+    return type(a) is np.ndarray and a.dtype.char in "fd"
 
 
 def _equal_to(a, value):
@@ -76,12 +76,13 @@ def rewrite(code, constants, outputs, example):
         kind = item[0]
         if kind == OP:
             _, op, ins, attrs, o, binds = item
-            ins = tuple([find(s) for s in ins])
+            if alias:
+                ins = tuple([find(s) for s in ins])
             if binds is not None:
                 binds = tuple([(k, how, find(s) if how == 0 else s) for k, how, s in binds])
             value = example[o]
-            if binds is None and isinstance(value, np.ndarray) and value.nbytes <= FOLD_BYTES \
-                    and all([s in consts for s in ins]):
+            if binds is None and all([s in consts for s in ins]) \
+                    and type(value) is np.ndarray and value.nbytes <= FOLD_BYTES:
                 consts[o] = value
                 continue
             if op.name == "_reshape" and len(ins) == 1 and isinstance(example[ins[0]], np.ndarray) \
@@ -89,7 +90,7 @@ def rewrite(code, constants, outputs, example):
                     and example[ins[0]].dtype == value.dtype:
                 alias[o] = ins[0]         # a reshape to the same shape is its input
                 continue
-            if op.name == "multiply" and len(ins) == 2:
+            if op.name == "multiply" and len(ins) == 2 and (ins[0] in consts or ins[1] in consts):
                 kept = None
                 for a, c in ((ins[0], ins[1]), (ins[1], ins[0])):
                     x = example[a]
@@ -118,6 +119,12 @@ def rewrite(code, constants, outputs, example):
         else:
             out.append((PRINT, item[1], tuple([find(s) for s in item[2]])))
     outputs = tuple([s if s < 0 else find(s) for s in outputs])
+    if all([getattr(a, "size", 0) < MIN_FUSED for a in example]):
+        # nothing large: the rest is for arrays beyond the register file's
+        used = set(outputs)
+        for item in out:
+            used.update(_reads(item))
+        return out, {s: a for s, a in consts.items() if s in used}, outputs
 
     # pass 2: fused backward kernels
     uses = {}
@@ -146,7 +153,7 @@ def rewrite(code, constants, outputs, example):
             continue
         op, ins, o = item[1], item[2], item[4]
         value = example[o]
-        if not _float(value) or value.size < MIN_FUSED:
+        if getattr(value, "size", 0) < MIN_FUSED or not _float(value):
             continue
         fused = None
         if op.name == "add" and len(ins) == 2:
