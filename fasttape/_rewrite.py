@@ -72,18 +72,21 @@ def rewrite(code, constants, outputs, example):
     # pass 1: aliases (folded constants, multiplications by ones, repeated reads)
     out = []
     read_of = {}
+    folded = False
     for item in code:
         kind = item[0]
         if kind == OP:
             _, op, ins, attrs, o, binds = item
             if alias:
-                ins = tuple([find(s) for s in ins])
+                ins = tuple(map(alias.get, ins, ins))
             if binds is not None:
                 binds = tuple([(k, how, find(s) if how == 0 else s) for k, how, s in binds])
             value = example[o]
-            if binds is None and all([s in consts for s in ins]) \
+            if binds is None and (not ins or ins[0] in consts) \
+                    and consts.keys() >= set(ins) \
                     and type(value) is np.ndarray and value.nbytes <= FOLD_BYTES:
                 consts[o] = value
+                folded = True
                 continue
             if op.name == "_reshape" and len(ins) == 1 and isinstance(example[ins[0]], np.ndarray) \
                     and example[ins[0]].shape == value.shape \
@@ -121,10 +124,7 @@ def rewrite(code, constants, outputs, example):
     outputs = tuple([s if s < 0 else find(s) for s in outputs])
     if all([getattr(a, "size", 0) < MIN_FUSED for a in example]):
         # nothing large: the rest is for arrays beyond the register file's
-        used = set(outputs)
-        for item in out:
-            used.update(_reads(item))
-        return out, {s: a for s, a in consts.items() if s in used}, outputs
+        return out, _used_constants(out, consts, outputs) if folded else consts, outputs
 
     # pass 2: fused backward kernels
     uses = {}
@@ -192,11 +192,16 @@ def rewrite(code, constants, outputs, example):
             continue
         out[i] = (UFUNC, ufunc, item[2], item[4], -1, extra)
     _donate(out, outputs, example)
+    return out, _used_constants(out, consts, outputs), outputs
+
+
+def _used_constants(out, consts, outputs):
+    if len(consts) == 0:
+        return consts
     used = set(outputs)
     for item in out:
         used.update(_reads(item))
-    consts = {s: a for s, a in consts.items() if s in used}
-    return out, consts, outputs
+    return {s: a for s, a in consts.items() if s in used}
 
 
 def _fused_multiply(ins, single, is_const):
