@@ -55,7 +55,7 @@ def test_large_elementwise_gradient_equals_eager_bit_for_bit(dtype):
     # some ufunc writes into a dead intermediate's buffer
     assert any(item[0] == UFUNC and item[4] >= 0 for item in program.run_code)
     assert len(program.run_code) < len(program.code)
-    assert program.code == program.code and OP in kinds(program)
+    assert OP in kinds(program)           # (_sum stays an op)
 
 
 def test_the_ones_of_a_sum_gradient_are_not_multiplied():
@@ -122,7 +122,7 @@ def test_repeated_reads_are_one_read_until_an_assign():
     np.testing.assert_array_equal(ab, 3 * (np.arange(3000.0) + 1) + 1)
     np.testing.assert_array_equal(c, 3 * (np.arange(3000.0) + 2))
     program = program_of(f)
-    assert kinds(program).count(READ) == 2 and program.code.count is not None
+    assert kinds(program).count(READ) == 2
     assert [item[0] for item in program.code].count(READ) == 3
 
 
