@@ -10,6 +10,8 @@ READ: int
 ASSIGN: int
 GUARD: int
 PRINT: int
+FUSED: int
+UFUNC: int
 PLAIN_TYPES: tuple[type, ...]
 
 class Program:
@@ -17,12 +19,17 @@ class Program:
     inputs: tuple[int, ...]
     outputs: tuple[int, ...]
     constants: dict[int, np.ndarray]
+    run_code: list[tuple[Any, ...]]
+    run_constants: dict[int, np.ndarray]
+    run_outputs: tuple[int, ...]
     n_slots: int
     has_effects: bool
     guard_after_effect: bool
     def __init__(self, code: list[tuple[Any, ...]], constants: dict[int, np.ndarray],
                  inputs: tuple[int, ...], outputs: tuple[int, ...], n_slots: int,
-                 example: list[np.ndarray]) -> None: ...
+                 example: list[np.ndarray], run_code: list[tuple[Any, ...]] | None = ...,
+                 run_constants: dict[int, np.ndarray] | None = ...,
+                 run_outputs: tuple[int, ...] | None = ...) -> None: ...
     @property
     def num_instructions(self) -> int: ...
     @property

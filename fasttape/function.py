@@ -36,6 +36,7 @@ from fasttape._convert import convert_to_tensor
 from fasttape._engine import Tensor, Variable
 from fasttape.indexed_slices import IndexedSlices
 from fasttape._replay import ASSIGN, GUARD, OP, PRINT, READ, Program, Recorder
+from fasttape._rewrite import rewrite
 from fasttape.ops._registry import export
 from fasttape.tensor_shape import TensorShape
 from fasttape.type_spec import TypeSpec
@@ -689,6 +690,8 @@ class Function:
         if type(structure) in (tuple, list) and all(type(x) is _Slot for x in structure):
             return type(structure)(outs if eager else [_engine.wrap(x) for x in outs])
         it = iter(outs)
+        if _plain_nest(structure):
+            return _pack_plain(structure, it, eager)
 
         def leaf(x):
             if isinstance(x, _Slot):
@@ -765,8 +768,12 @@ class Function:
                             if isinstance(x, (Tensor, Variable))]
         structure = nest.pack_sequence_as(
             out, [_Slot() if isinstance(x, (Tensor, Variable)) else x for x in leaves])
+        if tracer.opaque:
+            run = (None, None, None)         # never replayed
+        else:
+            run = rewrite(tracer.code, tracer.constants, tuple(slots), tracer.example)
         program = Program(tracer.code, tracer.constants, inputs, tuple(slots),
-                          tracer.n_slots, tracer.example)
+                          tracer.n_slots, tracer.example, *run)
         result = nest.pack_sequence_as(out, leaves) if nest.is_nested(out) else leaves[0]
         return result, program, structure, tracer
 
@@ -823,6 +830,34 @@ class Function:
 
     def __reduce__(self):
         raise TypeError("fasttape.function objects cannot be pickled")
+
+
+def _plain_nest(structure):
+    """Only tuples and lists (exactly those types) of leaves: packed without nest."""
+    if type(structure) not in (tuple, list):
+        return False
+    for x in structure:
+        if type(x) is _Slot or x is None:
+            continue
+        if type(x) in (tuple, list):
+            if not _plain_nest(x):
+                return False
+        elif nest.is_nested(x):
+            return False
+    return True
+
+
+def _pack_plain(structure, it, eager):
+    out = []
+    for x in structure:
+        if type(x) is _Slot:
+            value = next(it)
+            out.append(value if eager else _engine.wrap(value))
+        elif type(x) in (tuple, list):
+            out.append(_pack_plain(x, it, eager))
+        else:
+            out.append(x)
+    return type(structure)(out)
 
 
 def _distinct(args, kwargs, call):

@@ -12,6 +12,11 @@
 #   GUARD   (slot, expected): Python consumed this value while tracing (bool, float,
 #           an index...), so the trace holds only for calls where it is the same
 #   PRINT   (printer, slots): tf.print
+# and two kinds only the rewritten form that `run` executes has (fasttape._rewrite):
+#   FUSED   (kernel, (g slot, saved slot), output slot): a fused backward kernel
+#   UFUNC   (ufunc, input slots, output slot, donor, extra): ufunc(*inputs, *extra) on
+#           float arrays; donor is -1 or a slot whose buffer (this run's own, read for
+#           the last time here) the result is written into
 #
 # `run` executes a program without making a Tensor per op. Slots whose value is a 0-d
 # float32/float64 and whose producer is an elementwise op with a fused kernel live in a
@@ -36,7 +41,7 @@ from cpython.ref cimport Py_INCREF
 from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
 
 from fasttape._engine cimport OpDef, Tensor, Variable
-from fasttape._kernels cimport SMALL_FORWARD, run_forward, run_forward_binary
+from fasttape._kernels cimport SMALL_FORWARD, run_backward, run_forward, run_forward_binary
 
 import numpy as np
 
@@ -51,6 +56,8 @@ READ = 1
 ASSIGN = 2
 GUARD = 3
 PRINT = 4
+FUSED = 6
+UFUNC = 7
 
 cdef enum:
     K_OP = 0
@@ -59,6 +66,8 @@ cdef enum:
     K_GUARD = 3
     K_PRINT = 4
     K_SCALAR = 5          # an OP done in the register file
+    K_FUSED = 6
+    K_UFUNC = 7
 
 # The fused-kernel indices of _kernels' FORWARD and BINARY tables.
 cdef enum:
@@ -171,12 +180,18 @@ cdef class Program:
     (slot -> array), the input slots, the output slots and `example`, the value
     every slot had while tracing (only its dtype and shape are used here, to pick the
     instructions that the register file can do: elementwise ops with a fused kernel
-    over float arrays of at most MAX_REGISTER elements).
+    over float arrays of at most MAX_REGISTER elements). `run` executes `run_code`
+    with `run_constants` and `run_outputs` (a rewritten form computing the same
+    values) when given; `code`, `constants` and `outputs` stay what the trace
+    recorded (replays through the engine use them).
     """
     cdef readonly list code
     cdef readonly tuple inputs
     cdef readonly tuple outputs
     cdef readonly dict constants
+    cdef readonly list run_code
+    cdef readonly dict run_constants
+    cdef readonly tuple run_outputs
     cdef readonly int n_slots
     cdef readonly bint has_effects
     cdef readonly bint guard_after_effect
@@ -194,11 +209,17 @@ cdef class Program:
         self.needed = NULL
 
     def __init__(self, list code, dict constants, tuple inputs, tuple outputs, int n_slots,
-                 list example):
+                 list example, list run_code=None, dict run_constants=None,
+                 tuple run_outputs=None):
         self.code = code
         self.constants = constants
         self.inputs = inputs
         self.outputs = outputs
+        self.run_code = code if run_code is None else run_code
+        self.run_constants = constants if run_constants is None else run_constants
+        self.run_outputs = outputs if run_outputs is None else run_outputs
+        code = self.run_code
+        constants = self.run_constants
         self.n_slots = n_slots
         self.n_instrs = len(code)
         self.instrs = <instr_t*>malloc(max(1, self.n_instrs) * sizeof(instr_t))
@@ -366,7 +387,7 @@ cdef class Program:
         cdef dict scratch = None        # list attributes of this run, by number
         cdef cnp.ndarray a, b, v
         cdef OpDef op
-        for s, value in self.constants.items():
+        for s, value in self.run_constants.items():
             vals[s] = value
         for i, s in enumerate(self.inputs):
             a = <cnp.ndarray>arrays[i]
@@ -379,7 +400,26 @@ cdef class Program:
                 _run_register(ins, regs)
                 fresh[ins.slot] = 1
                 continue
-            item = self.code[i]
+            item = self.run_code[i]
+            if ins.kind == K_UFUNC or ins.kind == K_FUSED:
+                args = []
+                for s in item[2]:
+                    if fresh[s]:
+                        vals[s] = self._materialise(s)
+                        fresh[s] = 0
+                    args.append(vals[s])
+                if ins.kind == K_FUSED:
+                    value = _fused(item[1], <cnp.ndarray>args[0], <cnp.ndarray>args[1])
+                elif item[4] >= 0 and cnp.PyArray_CHKFLAGS(
+                        <cnp.ndarray>vals[item[4]], cnp.NPY_ARRAY_OWNDATA):
+                    v = <cnp.ndarray>vals[item[4]]
+                    cnp.PyArray_ENABLEFLAGS(v, cnp.NPY_ARRAY_WRITEABLE)
+                    value = item[1](*args, *item[5], out=v)
+                else:
+                    value = item[1](*args, *item[5])
+                cnp.PyArray_CLEARFLAGS(<cnp.ndarray>value, cnp.NPY_ARRAY_WRITEABLE)
+                vals[item[3]] = value
+                continue
             if ins.kind == K_OP:
                 op = <OpDef>item[1]
                 ins_slots = item[2]
@@ -456,7 +496,7 @@ cdef class Program:
             for printer, values in prints:
                 printer(values)
         cdef list outs = []
-        for s in self.outputs:
+        for s in self.run_outputs:
             if s < 0:
                 outs.append(None)
                 continue
@@ -488,6 +528,15 @@ cdef inline void _run_register(instr_t* ins, double* regs) noexcept:
     else:
         for i in range(n):
             o[i] = binary32(k, <float>a[i * sa], <float>b[i * sb])
+
+
+cdef object _fused(int kernel, cnp.ndarray g, cnp.ndarray saved):
+    """g * f'(saved) by a fused backward kernel (operands made C-contiguous)."""
+    if not cnp.PyArray_IS_C_CONTIGUOUS(g):
+        g = np.ascontiguousarray(g)
+    if not cnp.PyArray_IS_C_CONTIGUOUS(saved):
+        saved = np.ascontiguousarray(saved)
+    return run_backward(kernel, g, saved)
 
 
 cdef object _forward(OpDef op, list args, tuple attrs):
