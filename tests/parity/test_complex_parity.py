@@ -196,3 +196,72 @@ def test_complex_variable_gradient_matches_tensorflow():
     got, want = grad(fasttape), grad(tensorflow)
     assert got.dtype.name == want.dtype.name
     np.testing.assert_allclose(np.asarray(got), want.numpy(), rtol=1e-10)
+
+
+C3 = _complex((2, 3, 4))
+C_EVEN = _complex((2, 3, 5))
+R3 = RNG.normal(size=(2, 3, 6))
+R_ODD = RNG.normal(size=(2, 3, 5))
+
+FFTS = {
+    "fft": lambda m, z: m.signal.fft(z),
+    "ifft": lambda m, z: m.signal.ifft(z),
+    "fft2d": lambda m, z: m.signal.fft2d(z),
+    "ifft2d": lambda m, z: m.signal.ifft2d(z),
+    "fft3d": lambda m, z: m.signal.fft3d(z),
+    "ifft3d": lambda m, z: m.signal.ifft3d(z),
+    "irfft": lambda m, z: m.signal.irfft(z),
+    "irfft_odd": lambda m, z: m.signal.irfft(z, [7]),
+    "irfft_cropped": lambda m, z: m.signal.irfft(z, [4]),
+    "irfft_padded": lambda m, z: m.signal.irfft(z, [12]),
+    "irfft2d": lambda m, z: m.signal.irfft2d(z),
+    "irfft2d_odd": lambda m, z: m.signal.irfft2d(z, [3, 5]),
+    "irfft3d": lambda m, z: m.signal.irfft3d(z),
+    "fft_of_product": lambda m, z: m.signal.fft(z * z) * m.math.conj(z),
+}
+REAL_FFTS = {
+    "rfft": lambda m, x: m.signal.rfft(x),
+    "rfft_cropped": lambda m, x: m.signal.rfft(x, [4]),
+    "rfft_padded": lambda m, x: m.signal.rfft(x, [9]),
+    "rfft2d": lambda m, x: m.signal.rfft2d(x),
+    "rfft2d_lengths": lambda m, x: m.signal.rfft2d(x, [4, 5]),
+    "rfft3d": lambda m, x: m.signal.rfft3d(x),
+    "rfft_round_trip": lambda m, x: m.signal.irfft(m.signal.rfft(x) * m.signal.rfft(x)),
+    "stft": lambda m, x: m.signal.stft(m.reshape(x, [3, -1]), 4, 2),
+}
+# TF has no gradient for these (rfft3d/irfft3d: LookupError) or a broken one (fft_length
+# cropping the input, or odd lengths of irfft2d: InvalidArgumentError); fasttape's are
+# checked against finite differences in tests/ops/test_complex_gradients.py
+TF_FAILS = {"irfft_odd", "irfft_cropped", "irfft2d_odd", "irfft3d", "rfft_cropped",
+            "rfft2d_lengths", "rfft3d"}
+
+
+@pytest.mark.parametrize("name", sorted(set(FFTS) - TF_FAILS))
+def test_complex_fft_gradients_match_tensorflow(name):
+    check(FFTS[name], C_EVEN if name.startswith("irfft") else C3, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", sorted(set(REAL_FFTS) - TF_FAILS))
+@pytest.mark.parametrize("x", [R3, R_ODD], ids=["even", "odd"])
+def test_real_fft_gradients_match_tensorflow(name, x):
+    check(REAL_FFTS[name], x, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", sorted(TF_FAILS))
+def test_tensorflow_fft_gradient_gaps_get_fasttape_gradients(name):
+    f = FFTS.get(name) or REAL_FFTS[name]
+    x = C_EVEN if name in FFTS else R3
+    with pytest.raises((LookupError, tensorflow.errors.InvalidArgumentError)):
+        _grads(tensorflow, f, (x,), _cotangent(f(tensorflow, tensorflow.constant(x))), 1)
+    _, grads = _grads(fasttape, f, (x,), _cotangent(f(fasttape, fasttape.constant(x))), 1)
+    assert grads[0].shape == x.shape
+
+
+@pytest.mark.parametrize("name", ["fft", "irfft", "fft_of_product"])
+def test_fft_second_order_matches_tensorflow(name):
+    check(FFTS[name], C_EVEN if name.startswith("irfft") else C3, order=2, rtol=1e-6)
+
+
+def test_fft_complex64_matches_tensorflow():
+    check(FFTS["fft_of_product"], C3.astype(np.complex64), rtol=1e-4, atol=1e-4)
+    check(REAL_FFTS["rfft"], R_ODD.astype(np.float32), rtol=1e-4, atol=1e-4)
