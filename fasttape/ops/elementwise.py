@@ -323,10 +323,13 @@ def abs(x):  # noqa: A001 - TF's name
 
 
 @abs.defvjp
-def _abs_vjp(g, x):
-    # complex: d|z| = Re(conj(z/|z|) dz), so TF's gradient is g * z/|z| (0 at 0)
+def _abs_vjp(g, x, ans):
+    # complex: d|z| = Re(conj(z/|z|) dz), so TF's gradient is g * z/|z| (0 at 0), as
+    # a quotient (not sign(z)) so that it differentiates again
     if x._value.dtype.kind == "c":
-        return cast(g, x.dtype) * sign(x)
+        zero = equal(ans, 0)
+        safe = where(zero, ones_like(ans), ans)
+        return where(zero, zeros_like(x), cast(g, x.dtype) * x / cast(safe, x.dtype))
     return g * sign(x)
 
 
