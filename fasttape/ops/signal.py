@@ -52,9 +52,7 @@ def _real_input(x, op):
         arr = np.asarray(x)
         t = convert_to_tensor(np.real(arr).astype(np.float32))
     if not t.dtype.is_floating or t.dtype == dtypes.float16:
-        raise errors.InvalidArgumentError(
-            f"Value for attr 'Treal' of {t.dtype.name} is not in the list of allowed values: "
-            f"float, double [Op:{op}]")
+        raise ValueError(f"RFFT requires tf.float32 or tf.float64 inputs, got: {t}")
     return t
 
 

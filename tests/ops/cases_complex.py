@@ -102,3 +102,18 @@ CASES = [
     Case("_irfft", unary(lambda z: tf.signal.irfftnd(z, axes=[0, 1], norm="ortho")),
          shapes=[(3, 4), (3, 4)], name="irfftnd_ortho", order=1),
 ]
+
+CASES += [
+    Case("_prod", unary(lambda z: tf.reduce_prod(z, axis=1)), shapes=S,
+         name="reduce_prod_complex"),
+    Case("_div_no_nan", binary(tf.math.divide_no_nan), shapes=S4, domain=NONZERO,
+         name="divide_no_nan_complex"),
+    # the value is real (in a complex dtype); TF's rules for these two pass the
+    # imaginary part of a cotangent on as well, so only the real part is checked
+    Case("_euclidean_norm",
+         unary(lambda z: tf.math.real(tf.math.reduce_euclidean_norm(z, axis=0))),
+         shapes=S, domain=NONZERO, name="euclidean_norm_complex", order=1),
+    Case("squared_difference",
+         binary(lambda a, b: tf.math.real(tf.math.squared_difference(a, b))), shapes=S4,
+         name="squared_difference_complex", order=1),
+]

@@ -91,11 +91,19 @@ UNARY = {
     "reduce_mean": lambda m, z: m.reduce_mean(z),
     "transpose": lambda m, z: m.transpose(z),
     "reshape": lambda m, z: m.reshape(z, [2, 6]),
-    "slice_concat": lambda m, z: m.concat([z[:, 1:], z[:1]], axis=0) if False else
-    m.concat([z[:, 1:], z[:, :1]], axis=1),
+    "slice_concat": lambda m, z: m.concat([z[:, 1:], z[:, :1]], axis=1),
     "cast_real": lambda m, z: m.cast(z, m.float64),
     "abs_squared": lambda m, z: m.math.real(z * m.math.conj(z)),
     "real_of_exp": lambda m, z: m.math.real(m.exp(z)) * m.math.imag(z),
+    "reduce_prod": lambda m, z: m.reduce_prod(z, axis=1),
+    "norm": lambda m, z: m.norm(z),
+    "reduce_euclidean_norm": lambda m, z: m.math.reduce_euclidean_norm(z, axis=0),
+    "squared_difference": lambda m, z: m.math.squared_difference(z, m.math.conj(z) * 2),
+    "divide_no_nan": lambda m, z: m.math.divide_no_nan(z, z * z),
+    "cumsum": lambda m, z: m.cumsum(z, axis=1),
+    "cumprod": lambda m, z: m.math.cumprod(z, axis=1),
+    "trace": lambda m, z: m.linalg.trace(z[:, :3]),
+    "reduce_std": lambda m, z: m.math.reduce_std(z),
 }
 
 
