@@ -175,7 +175,10 @@ def test_jacobian_with_respect_to_a_complex_source():
     np.testing.assert_allclose(np.asarray(tape.jacobian(y, z)), np.diag(np.conj(np.exp(Z[0]))))
 
 
-@pytest.mark.parametrize("fn", [tf.linalg.cholesky, lambda a: tf.linalg.slogdet(a)[1]])
+@pytest.mark.parametrize("fn", [
+    tf.linalg.cholesky, lambda a: tf.linalg.slogdet(a)[1], lambda a: tf.linalg.eigh(a)[1],
+    lambda a: tf.linalg.svd(a)[0], lambda a: tf.linalg.qr(a)[1],
+], ids=["cholesky", "slogdet", "eigh", "svd", "qr"])
 def test_rules_without_a_complex_form_refuse(fn):
     a = tf.constant(np.eye(2) * 2 + 0.1j * np.array([[0, 1], [-1, 0]]))
     with tf.GradientTape() as tape:
