@@ -18,6 +18,7 @@ class OpDef:
     rule: Callable[..., Any] | None
     n_in: int
     float_only: bool
+    complex_ok: bool
     same_dtype: bool
     broadcasts: bool
     batches: bool
@@ -27,7 +28,8 @@ class OpDef:
     n_spec: int
     defaults: tuple[Any, ...]
     def __init__(self, name: str, forward: Callable[..., np.ndarray], n_in: int, *,
-                 float_only: bool = ..., same_dtype: bool = ..., broadcasts: bool = ...,
+                 float_only: bool = ..., complex_ok: bool = ..., same_dtype: bool = ...,
+                 broadcasts: bool = ...,
                  fused_forward: int = ..., batches: bool = ...,
                  defaults: tuple[Any, ...] = ...) -> None: ...
     def set_rule(self, rule: Callable[..., Any], spec: Sequence[int], wants_needs: bool,
