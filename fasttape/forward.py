@@ -27,6 +27,7 @@ from fasttape import _engine, nest
 from fasttape._convert import convert_to_tensor
 from fasttape._engine import Tensor, _TensorLike
 from fasttape.ops._registry import JVPS, RULE_READS
+from fasttape.ops.complex_ops import _conj, _real
 from fasttape.tape import UnconnectedGradients, _unconnected
 
 __all__ = ["ForwardAccumulator", "jvp_of"]
@@ -86,6 +87,10 @@ def jvp_of(op, inputs, attrs, out, tangents):
     if explicit is None:
         return derived_jvp(op, tensors, attrs, out, tangents)
     fn, spec = explicit
+    if fn != "linear" and _has_complex(out, tangents):
+        # the elementwise and explicit forms are written for real values; the derived
+        # JVP holds for complex ones too
+        return derived_jvp(op, tensors, attrs, out, tangents)
     if fn == "elementwise":
         return _elementwise_jvp(op, tensors, attrs, out, tangents)
     if fn == "linear":
@@ -94,6 +99,11 @@ def jvp_of(op, inputs, attrs, out, tangents):
         return _engine.apply(op, tuple(ts), attrs)
     result = fn(*tangents, *_reads(spec, tensors, inputs, attrs, out))
     return None if result is None else _dense(result)
+
+
+def _has_complex(out, tangents):
+    return out._value.dtype.kind == "c" or any(
+        t is not None and t._value.dtype.kind == "c" for t in tangents)
 
 
 def _elementwise_jvp(op, tensors, attrs, out, tangents):
@@ -122,7 +132,11 @@ def _elementwise_jvp(op, tensors, attrs, out, tangents):
 
 
 def derived_jvp(op, tensors, attrs, out, tangents):
-    """J t from the op's VJP rule: the gradient of <vjp(u), t> w.r.t. u."""
+    """J t from the op's VJP rule: the gradient of <vjp(u), t> w.r.t. u.
+
+    For complex values the pairing is the real inner product Re(sum(conj(a) * b)),
+    for which TF's complex gradients are the adjoints: its gradient w.r.t. u is J t.
+    """
     if op.rule is None:
         return None
     spec, wants_needs = RULE_READS[op.code]
@@ -145,7 +159,11 @@ def derived_jvp(op, tensors, attrs, out, tangents):
             if g is None or t is None:
                 continue
             # broadcasting ops give output-shaped g: <sum_to_shape(g), t> = <g, t>
-            term = reduce_sum(_dense(g) * t)
+            g = _dense(g)
+            if g._value.dtype.kind == "c":
+                term = reduce_sum(_real(_conj(g) * t))
+            else:
+                term = reduce_sum(g * t)
             total = term if total is None else total + term
     finally:
         _engine.pop_tape(tape)
@@ -206,7 +224,7 @@ class ForwardAccumulator:
             tangent = _engine.read(tangent)
         else:
             tangent = convert_to_tensor(tangent, dtype=dtype)
-        store = self._tangents if _engine.is_floating(primal) else self._int_tangents
+        store = self._tangents if _engine.is_differentiable(primal) else self._int_tangents
         key = _key(primal)
         held = store.get(key)
         store[key] = tangent if held is None else held + tangent
@@ -239,13 +257,13 @@ class ForwardAccumulator:
         tangents = self._tangents
         ts = None
         for k, x in enumerate(inputs):
-            # (only float tensors ever get a tangent)
+            # (only float and complex tensors ever get a tangent)
             t = tangents.get(x._id if type(x) is Tensor else _engine.source_key(x))
             if t is not None:
                 if ts is None:
                     ts = [None] * len(inputs)
                 ts[k] = t
-        if ts is None or not _engine.is_floating(out):
+        if ts is None or not _engine.is_differentiable(out):
             return
         _state.busy = self._level
         try:

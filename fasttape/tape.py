@@ -133,7 +133,7 @@ class GradientTape:
                                  "entered: use it inside `with tape:`")
         for x in _flatten(tensor)[0]:
             _check_watchable(x)
-            if not _engine.is_floating(x) and _warned["int_watch"] < 5:
+            if not _engine.is_differentiable(x) and _warned["int_watch"] < 5:
                 _warned["int_watch"] += 1
                 _log.warning("The dtype of the watched tensor must be floating (e.g. "
                              "fasttape.float32), got %r", x.dtype)
@@ -416,7 +416,7 @@ class GradientTape:
         empty = np.zeros(target._value.shape, target._value.dtype)
         seed = _engine.wrap(empty) if _engine.any_recording() else empty
         grads = self._sweep([target], [seed], sources, retain=True)
-        return [None if g is None or not src.dtype.is_floating else
+        return [None if g is None or not _differentiable(src) else
                 np.zeros((0,) + tuple(src.shape), src.dtype.as_numpy_dtype)
                 for g, src in zip(grads, sources)]
 
@@ -430,7 +430,7 @@ class GradientTape:
         out = []
         for k, src in enumerate(sources):
             column = [r[k] for r in per_row]
-            if not src.dtype.is_floating or all(g is None for g in column):
+            if not _differentiable(src) or all(g is None for g in column):
                 out.append(None)
                 continue
             zero = zeros_like(src)
@@ -440,6 +440,10 @@ class GradientTape:
         return out
 
 
+def _differentiable(x):
+    return x.dtype.is_floating or x.dtype.is_complex
+
+
 # Rows times elements that one vectorised jacobian sweep may carry (memory bound).
 _ROW_BUDGET = 1 << 22
 
@@ -447,7 +451,7 @@ _ROW_BUDGET = 1 << 22
 def _join_rows(blocks, widths, source):
     """A source's jacobian rows from its blocks (each `width` rows, None where no row of
     the block reaches the source), or None when none does."""
-    if not source.dtype.is_floating or all(b is None for b in blocks):
+    if not _differentiable(source) or all(b is None for b in blocks):
         return None
     shape, dtype = tuple(source.shape), source.dtype.as_numpy_dtype
     dense = [np.zeros((w,) + shape, dtype) if b is None else

@@ -46,6 +46,12 @@ An op is declared once, in its family file:
   tangent is the JVP; and ``.defjvp_linear()`` for ops linear in their tensor
   inputs, where the op applied to the tangents is the JVP.
 
+* ``holomorphic=True`` declares an op complex-differentiable (mul, exp, matmul, ...):
+  it accepts complex64/128 even when ``float_only``, and its rule, written as
+  ``g * f'(x)``, is conjugated for complex cotangents to give TF's convention
+  (``g * conj(f'(x))``). Ops that are not holomorphic (abs, real, conj, ...) state
+  their complex gradients in their own rules.
+
 * ``namespaces`` names where the public function is published: ``""`` for the top
   level (``tf.X``), ``"math"`` for ``tf.math.X``, ``"nn"``, ``"linalg"``, ... A
   hand-written public function says the same with ``@export("", "math")``. The
@@ -65,8 +71,8 @@ import inspect
 from fasttape import _engine, _kernels
 from fasttape._convert import convert_inputs
 
-__all__ = ["defop", "export", "exports", "OPS", "EXPORTS", "RULE_READS", "JVPS",
-           "NOT_DIFFERENTIABLE"]
+__all__ = ["defop", "export", "exports", "set_conjugate", "OPS", "EXPORTS", "RULE_READS",
+           "JVPS", "NOT_DIFFERENTIABLE", "HOLOMORPHIC"]
 
 OPS = _engine.OPS
 # op code -> (spec, wants_needs): what the VJP rule reads (see _engine.SPEC), kept in
@@ -78,6 +84,9 @@ RULE_READS = {}
 JVPS = {}
 # op codes of the ops declared differentiable=False
 NOT_DIFFERENTIABLE = set()
+# op codes of ops declared holomorphic=True: their rules take complex cotangents
+# through _conjugated (TF's convention)
+HOLOMORPHIC = set()
 # namespace ("" = top level, "math", "nn", "linalg", ...) -> {public name: object}
 EXPORTS = collections.defaultdict(dict)
 
@@ -103,13 +112,14 @@ def exports(namespace):
 
 
 def defop(forward=None, *, name=None, float_only=False, same_dtype=True, broadcasts=False,
-          fused=None, public=True, batches=False, namespaces=(), differentiable=True):
+          fused=None, public=True, batches=False, namespaces=(), differentiable=True,
+          holomorphic=False):
     """Declare an op from its forward function (a decorator). See the module doc."""
     if forward is None:
         return lambda f: defop(f, name=name, float_only=float_only, same_dtype=same_dtype,
                                broadcasts=broadcasts, fused=fused, public=public,
                                batches=batches, namespaces=namespaces,
-                               differentiable=differentiable)
+                               differentiable=differentiable, holomorphic=holomorphic)
     op_name = name or forward.__name__
     tensors, variadic, attrs = _split_signature(forward)
     kernels = _kernel_tables(len(tensors))
@@ -119,9 +129,11 @@ def defop(forward=None, *, name=None, float_only=False, same_dtype=True, broadca
     if variadic and attrs:
         forward = _attrs_by_keyword(forward, [a for a, _ in attrs])
     op = _engine.OpDef(op_name, forward, -1 if variadic else len(tensors),
-                       float_only=float_only, same_dtype=same_dtype, broadcasts=broadcasts,
-                       fused_forward=fused_forward, batches=batches,
+                       float_only=float_only, complex_ok=holomorphic, same_dtype=same_dtype,
+                       broadcasts=broadcasts, fused_forward=fused_forward, batches=batches,
                        defaults=tuple(default for _, default in attrs))
+    if holomorphic:
+        HOLOMORPHIC.add(op.code)
     fn = _make_public(op, forward, tensors, variadic, attrs) if public else _Declared(op)
     fn.op = op
     fn.differentiable = differentiable
@@ -212,9 +224,37 @@ def _set_rule(op, rule, tensors, variadic, attrs, fused):
         if reads != list(operands):
             raise TypeError(f"{op.name}: the fused kernel reads {list(operands)}, so the rule "
                             f"must read exactly that, not {reads}")
-    op.set_rule(rule, spec, wants_needs, fused_backward)
+    op.set_rule(_conjugated(rule) if op.code in HOLOMORPHIC else rule, spec, wants_needs,
+                fused_backward)
     RULE_READS[op.code] = (tuple(spec), wants_needs)
     return rule
+
+
+def set_conjugate(conj_op):
+    """Install the conj op (fasttape.ops.complex_ops) that holomorphic rules use."""
+    global _CONJ
+    _CONJ = conj_op
+
+
+_CONJ = None
+
+
+def _conjugated(rule):
+    """A holomorphic op's rule in TF's convention for complex cotangents.
+
+    The rule is written as g * f'(x) with ops that extend analytically to complex
+    values. TF's gradient of a complex value is the conjugate of that product,
+    g * conj(f'(x)) = conj(rule(conj(g))); real cotangents take the rule as written.
+    """
+    def rule_for_complex(g, *args):
+        if g._value.dtype.kind != "c":
+            return rule(g, *args)
+        res = rule(_engine.apply(_CONJ, (g,), ()), *args)
+        if isinstance(res, (tuple, list)):
+            return tuple(None if r is None else _engine.apply(_CONJ, (r,), ()) for r in res)
+        return _engine.apply(_CONJ, (res,), ())
+    rule_for_complex.__wrapped__ = rule
+    return rule_for_complex
 
 
 def _set_jvp(op, jvp, tensors, variadic, attrs):

@@ -32,8 +32,8 @@ from fasttape.ops import elementwise as ew
 from fasttape.ops._registry import defop, export
 from fasttape.ops.complex_ops import conj
 from fasttape.ops.linalg import (
-    _check_decomposition, _check_square, _constant, _lapack, _mm, _transpose, band_part,
-    cholesky, cholesky_solve, diag, diag_part, matmul, solve, triangular_solve,
+    _check_decomposition, _check_square, _constant, _lapack, _mm, _real_only, _transpose,
+    band_part, cholesky, cholesky_solve, diag, diag_part, matmul, solve, triangular_solve,
 )
 from fasttape.ops.indexing import gather
 from fasttape.ops.math_ops import norm
@@ -100,6 +100,7 @@ def _svd(a, m=0, n=0):
 
 @_svd.defvjp
 def _svd_vjp(g, ans, m, n):
+    _real_only(g, "svd")
     batch = tuple(ans.shape[:-1])
     k = min(m, n)
     dt = ans.dtype.as_numpy_dtype
@@ -170,6 +171,7 @@ def _eigh(a):
 
 @_eigh.defvjp
 def _eigh_vjp(g, ans):
+    _real_only(g, "eigh")
     batch = tuple(ans.shape[:-1])
     n = int(round((-1 + math.sqrt(1 + 4 * ans.shape[-1])) / 2))
     dt = ans.dtype.as_numpy_dtype
@@ -279,6 +281,7 @@ def _qr_grad_tall(q, r, gq, gr):
 
 @_qr.defvjp
 def _qr_vjp(g, ans, m, n):
+    _real_only(g, "qr")
     batch = tuple(ans.shape[:-1])
     k = min(m, n)
     q, r = _unpack(ans, batch, (m, k), (k, n))
@@ -363,6 +366,7 @@ def _unit_lower(lu):
 
 @_lu.defvjp
 def _lu_vjp(g, ans):
+    _real_only(g, "lu")
     batch = tuple(ans.shape[:-1])
     n = int(round((-1 + math.sqrt(1 + 4 * ans.shape[-1])) / 2))
     lu, perm = _unpack(ans, batch, (n, n), (n,))
@@ -566,6 +570,7 @@ def _sqrtm(a):
 
 @_sqrtm.defvjp
 def _sqrtm_vjp(g, ans):
+    _real_only(g, "sqrtm")
     # dA = S dS + dS S, so gA solves S^T gA + gA S^T = g: one n^2 x n^2 linear system,
     # (S^T (x) I + I (x) S) vec(gA) = vec(g) (row-major vec), written in recorded ops
     n = ans.shape[-1]

@@ -54,7 +54,7 @@ def _subtract_vjp(g, needs):
 
 
 @export("", "math")
-@elementwise_op(broadcasts=True, fused="multiply")
+@elementwise_op(broadcasts=True, fused="multiply", holomorphic=True)
 def multiply(x, y):
     """x * y, elementwise with broadcasting."""
     return np.multiply(x, y)
@@ -66,7 +66,7 @@ def _multiply_vjp(g, x, y, needs):
 
 
 @export("", "math")
-@elementwise_op(broadcasts=True, fused="truediv")
+@elementwise_op(broadcasts=True, fused="truediv", holomorphic=True)
 def truediv(x, y):
     """x / y; integer inputs give float64 (int32 / int32), as in TF."""
     return np.true_divide(x, y)
@@ -111,7 +111,7 @@ mod = floormod
 
 
 @export("", "math")
-@elementwise_op(broadcasts=True, name="pow", fused="pow")
+@elementwise_op(broadcasts=True, name="pow", fused="pow", holomorphic=True)
 def pow(x, y):  # noqa: A001 - TF's name
     """x ** y; integers to negative integer powers raise InvalidArgumentError."""
     if x.dtype.kind in "iu" and y.dtype.kind in "iu" and np.any(y < 0):
@@ -125,7 +125,8 @@ def _pow_vjp(g, x, y, ans, needs):
     gx = g * y * x ** (y - 1) if needs[0] else None
     gy = None
     if needs[1]:
-        positive = greater(x, 0)
+        # complex: log is defined off 0 (TF's mask is x != 0 there)
+        positive = not_equal(x, 0) if x._value.dtype.kind == "c" else greater(x, 0)
         # the zero multiplies g (not replaces it): its sign follows g * ans, as in TF
         gy = g * ans * where(positive, log(where(positive, x, ones_like(x))), zeros_like(x))
     return gx, gy
@@ -144,7 +145,7 @@ def _negative_vjp(g):
 
 
 @export("", "math")
-@elementwise_op(fused="square")
+@elementwise_op(fused="square", holomorphic=True)
 def square(x):
     """x * x."""
     return np.square(x)
@@ -161,7 +162,7 @@ def _zero_where_g_zero(g, value):
 
 
 @export("", "math")
-@elementwise_op(float_only=True, fused="sqrt")
+@elementwise_op(float_only=True, fused="sqrt", holomorphic=True)
 def sqrt(x):
     """Square root; nan below 0."""
     return np.sqrt(x)
@@ -173,7 +174,7 @@ def _sqrt_vjp(g, ans):
 
 
 @export("", "math")
-@elementwise_op(float_only=True, fused="rsqrt")
+@elementwise_op(float_only=True, fused="rsqrt", holomorphic=True)
 def rsqrt(x):
     """1 / sqrt(x)."""
     return 1 / np.sqrt(x)
@@ -185,7 +186,7 @@ def _rsqrt_vjp(g, ans):
 
 
 @export("", "math")
-@elementwise_op(fused="reciprocal")
+@elementwise_op(fused="reciprocal", holomorphic=True)
 def reciprocal(x):
     """1 / x."""
     return np.reciprocal(x) if x.dtype.kind in "fc" else np.true_divide(1, x).astype(x.dtype)
@@ -197,7 +198,7 @@ def _reciprocal_vjp(g, ans):
 
 
 @export("", "math")
-@elementwise_op(float_only=True, fused="exp")
+@elementwise_op(float_only=True, fused="exp", holomorphic=True)
 def exp(x):
     """e ** x."""
     return np.exp(x)
@@ -209,7 +210,7 @@ def _exp_vjp(g, ans):
 
 
 @export("", "math")
-@elementwise_op(float_only=True, fused="expm1")
+@elementwise_op(float_only=True, fused="expm1", holomorphic=True)
 def expm1(x):
     """e ** x - 1, accurate near 0."""
     return np.expm1(x)
@@ -221,7 +222,7 @@ def _expm1_vjp(g, ans):
 
 
 @export("", "math")
-@elementwise_op(float_only=True, fused="log")
+@elementwise_op(float_only=True, fused="log", holomorphic=True)
 def log(x):
     """Natural logarithm."""
     return np.log(x)
@@ -233,7 +234,7 @@ def _log_vjp(g, x):
 
 
 @export("", "math")
-@elementwise_op(float_only=True, fused="log1p")
+@elementwise_op(float_only=True, fused="log1p", holomorphic=True)
 def log1p(x):
     """log(1 + x), accurate near 0."""
     return np.log1p(x)
@@ -245,7 +246,7 @@ def _log1p_vjp(g, x):
 
 
 @export("", "math")
-@elementwise_op(float_only=True, fused="sin")
+@elementwise_op(float_only=True, fused="sin", holomorphic=True)
 def sin(x):
     """Sine."""
     return np.sin(x)
@@ -257,7 +258,7 @@ def _sin_vjp(g, x):
 
 
 @export("", "math")
-@elementwise_op(float_only=True, fused="cos")
+@elementwise_op(float_only=True, fused="cos", holomorphic=True)
 def cos(x):
     """Cosine."""
     return np.cos(x)
@@ -269,7 +270,7 @@ def _cos_vjp(g, x):
 
 
 @export("", "math")
-@elementwise_op(float_only=True, fused="tan")
+@elementwise_op(float_only=True, fused="tan", holomorphic=True)
 def tan(x):
     """Tangent."""
     return np.tan(x)
@@ -281,7 +282,7 @@ def _tan_vjp(g, ans):
 
 
 @export("", "math", "nn")
-@elementwise_op(float_only=True, fused="tanh")
+@elementwise_op(float_only=True, fused="tanh", holomorphic=True)
 def tanh(x):
     """Hyperbolic tangent."""
     return np.tanh(x)
@@ -294,12 +295,14 @@ def _tanh_vjp(g, ans):
 
 def _sigmoid_array(x):
     # 1/(1+e^-x) where x >= 0, e^x/(1+e^x) elsewhere: neither overflows
+    if x.dtype.kind == "c":
+        return 1 / (1 + np.exp(-x))
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
 @export("", "math", "nn")
-@elementwise_op(float_only=True, fused="sigmoid")
+@elementwise_op(float_only=True, fused="sigmoid", holomorphic=True)
 def sigmoid(x):
     """1 / (1 + e ** -x), computed without overflow."""
     return _sigmoid_array(x)
@@ -318,7 +321,13 @@ def abs(x):  # noqa: A001 - TF's name
 
 
 @abs.defvjp
-def _abs_vjp(g, x):
+def _abs_vjp(g, x, ans):
+    # complex: d|z| = Re(conj(z/|z|) dz), so TF's gradient is g * z/|z| (0 at 0), as
+    # a quotient (not sign(z)) so that it differentiates again
+    if x._value.dtype.kind == "c":
+        zero = equal(ans, 0)
+        safe = where(zero, ones_like(ans), ans)
+        return where(zero, zeros_like(x), cast(g, x.dtype) * x / cast(safe, x.dtype))
     return g * sign(x)
 
 
@@ -440,11 +449,14 @@ def stop_gradient(input):  # noqa: A002 - TF's name
 
 @elementwise_op(public=False, same_dtype=False)
 def _cast(x, dtype=None, source=None):
+    if x.dtype.kind == "c" and dtype.kind != "c":
+        return np.real(x).astype(dtype)       # TF keeps the real part
     return x.astype(dtype)
 
 
 @_cast.defvjp
 def _cast_vjp(g, source):
+    # complex -> real passes g back as the real part; real -> complex keeps g's real part
     return cast(g, source)
 
 
@@ -456,9 +468,6 @@ def cast(x, dtype, name=None):
     dtype = dtypes.as_dtype(dtype)
     if x.dtype == dtype:
         return x if isinstance(x, Tensor) else identity(x)
-    if x.dtype.is_complex and not dtype.is_complex:
-        return _engine.apply(_cast.op, (_engine.wrap(np.real(np.asarray(x))),),
-                             (np.dtype(dtype.as_numpy_dtype), np.dtype(x.dtype.as_numpy_dtype)))
     return _engine.apply(_cast.op, (x,),
                          (np.dtype(dtype.as_numpy_dtype), x.dtype))
 

@@ -27,6 +27,7 @@ from fasttape import _engine, dtypes, errors
 from fasttape._convert import convert_inputs, convert_to_tensor
 from fasttape._engine import _TensorLike
 from fasttape.ops._registry import defop, export
+from fasttape.ops.complex_ops import _conj as _conj_declared
 from fasttape.ops.complex_ops import real as _real
 from fasttape.ops.elementwise import cast, log
 from fasttape.ops.reductions import reduce_sum
@@ -125,8 +126,37 @@ def _transpose(a):
 
 
 def _inv_transposed(a):
-    """A^-T (TF's matrix_inverse(a, adjoint=True) for real a)."""
+    """A^-T (TF's matrix_inverse(a, adjoint=True) for real a; no conjugate for complex)."""
+    if a._value.dtype.kind == "c":
+        return _transpose(_engine.apply(_inv.op, (a,), (False,)))
     return _engine.apply(_inv.op, (a,), (True,))
+
+
+def _is_complex(t):
+    return t._value.dtype.kind == "c"
+
+
+def _conj(t):
+    return _conj_declared(t)
+
+
+def _real_only(g, what):
+    if _is_complex(g):
+        raise NotImplementedError(f"fasttape: the gradient of {what} is implemented for "
+                                  f"real dtypes only, not {g.dtype.name}")
+
+
+def _with_adjoints(rule, g, operands, adjoints):
+    """TF's complex gradients of a product whose operands enter as written or, where
+    an adjoint flag is set, conjugated (and transposed).
+
+    `rule(g, *operands)` is the real rule, which takes an adjoint for a transpose; on
+    the conjugated operands it gives the holomorphic derivative. An operand that
+    enters as written gets its conjugate (as holomorphic ops do); one that enters
+    conjugated gets it as is, the conj's own rule undoing the conjugation.
+    """
+    res = rule(_conj(g), *[_conj(x) if adj else x for x, adj in zip(operands, adjoints)])
+    return tuple(r if r is None or adj else _conj(r) for r, adj in zip(res, adjoints))
 
 
 def _with_matrix_axes(t):
@@ -192,7 +222,7 @@ def _check_matmul_operands(a, b, op="MatMul"):
     _check_matmul_dtype(a.dtype, op)
 
 
-@defop(broadcasts=True, batches=True, public=False)
+@defop(broadcasts=True, batches=True, public=False, holomorphic=True)
 def _matmul(a, b):
     # a @ b with no flags: the op behind the `@` operator, which passes no attributes
     _check_matmul_operands(a, b)
@@ -223,8 +253,15 @@ def _matmul_t(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoi
 @_matmul_t.defvjp
 def _matmul_t_vjp(g, a, b, transpose_a, transpose_b, adjoint_a, adjoint_b, needs):
     # z = op(a) op(b): d op(a) = g op(b)^T and d op(b) = op(a)^T g, then undo op.
-    # Only real dtypes are recorded, and for them the adjoint is the transpose.
+    # For real dtypes the adjoint is the transpose.
     ta, tb = transpose_a or adjoint_a, transpose_b or adjoint_b
+    if _is_complex(g):
+        return _with_adjoints(lambda g, a, b: _matmul_t_grads(g, a, b, ta, tb, needs), g,
+                              (a, b), (adjoint_a, adjoint_b))
+    return _matmul_t_grads(g, a, b, ta, tb, needs)
+
+
+def _matmul_t_grads(g, a, b, ta, tb, needs):
     ga = gb = None
     if needs[0]:
         ga = _mm(b, g, ta=tb, tb=True) if ta else _mm(g, b, tb=not tb)
@@ -309,6 +346,13 @@ def _matvec(a, b, transpose_a=False, adjoint_a=False):
 def _matvec_vjp(g, a, b, transpose_a, adjoint_a, needs):
     # y = op(a) b: d op(a) = g b^T (an outer product), db = op(a)^T g
     ta = transpose_a or adjoint_a
+    if _is_complex(g):
+        return _with_adjoints(lambda g, a, b: _matvec_grads(g, a, b, ta, needs), g,
+                              (a, b), (adjoint_a, False))
+    return _matvec_grads(g, a, b, ta, needs)
+
+
+def _matvec_grads(g, a, b, ta, needs):
     ga = gb = None
     if needs[0]:
         column, row = (b, g) if ta else (g, b)
@@ -380,7 +424,7 @@ def _split_equation(equation):
     return tuple(inputs.split(",")), output
 
 
-@defop(batches=True, public=False)
+@defop(batches=True, public=False, holomorphic=True)
 def _einsum(*operands, equation=""):
     optimize = False
     if len(operands) > 1:
@@ -905,8 +949,8 @@ def _matrix_transpose(a, conjugate=False):
 
 
 @_matrix_transpose.defvjp
-def _matrix_transpose_vjp(g):
-    return _transpose(g)
+def _matrix_transpose_vjp(g, conjugate):
+    return _engine.apply(_matrix_transpose.op, (g,), (conjugate,))
 
 
 @export("linalg")
@@ -946,6 +990,14 @@ def _inv(input, adjoint=False):  # noqa: A002 - TF's name
 @_inv.defvjp
 def _inv_vjp(g, ans, adjoint):
     # d(A^-1) = -A^-1 dA A^-1, so dA = -A^-T g A^-T; for inv(A^T), dA = -Y g^T Y
+    if _is_complex(g):
+        # holomorphic in A, or in conj(A) for the adjoint (see _with_adjoints)
+        grad = _inv_grad(_conj(g), ans, adjoint)
+        return grad if adjoint else _conj(grad)
+    return _inv_grad(g, ans, adjoint)
+
+
+def _inv_grad(g, ans, adjoint):
     if adjoint:
         return -_mm(_mm(ans, g, tb=True), ans)
     return -_mm(_mm(ans, g, ta=True), ans, tb=True)
@@ -977,7 +1029,11 @@ def _det(input):  # noqa: A002 - TF's name
 
 @_det.defvjp
 def _det_vjp(g, input, ans):
-    # d det(A) = det(A) tr(A^-1 dA), so dA = g det(A) A^-T (raises for singular A, as TF)
+    # d det(A) = det(A) tr(A^-1 dA), so dA = g det(A) A^-T (raises for singular A, as TF).
+    # Complex: TF's g det(A) A^-H, which leaves det(A) unconjugated (not the conjugate
+    # of the derivative that TF's other rules give)
+    if _is_complex(g):
+        return _with_matrix_axes(g * ans) * _conj(_inv_transposed(input))
     return _with_matrix_axes(g * ans) * _inv_transposed(input)
 
 
@@ -1004,6 +1060,7 @@ def _slogdet(input):  # noqa: A002 - TF's name
 
 @_slogdet.defvjp
 def _slogdet_vjp(g, input):
+    _real_only(g, "slogdet")
     # d log|det A| = tr(A^-1 dA); the sign is locally constant (its slot of g adds 0)
     return _with_matrix_axes(g[..., 1]) * _inv_transposed(input)
 
@@ -1054,9 +1111,18 @@ def _solve_vjp(g, matrix, ans, adjoint, needs):
     grad_rhs = _engine.apply(_solve.op, (matrix, g), (not adjoint,))
     grad_matrix = None
     if needs[0]:
-        grad_matrix = -(_mm(ans, grad_rhs, tb=True) if adjoint else
-                        _mm(grad_rhs, ans, tb=True))
+        grad_matrix = _solve_matrix_grad(ans, grad_rhs, adjoint)
     return grad_matrix, grad_rhs
+
+
+def _solve_matrix_grad(ans, grad_rhs, adjoint):
+    """-x db^H (adjoint) or -db x^H: the matrix's gradient of a solve (TF's, for
+    complex too)."""
+    if _is_complex(ans):
+        if adjoint:
+            return -_mm(ans, _conj(grad_rhs), tb=True)
+        return -_mm(grad_rhs, _conj(ans), tb=True)
+    return -(_mm(ans, grad_rhs, tb=True) if adjoint else _mm(grad_rhs, ans, tb=True))
 
 
 @export("linalg")
@@ -1127,8 +1193,7 @@ def _triangular_solve_vjp(g, matrix, ans, lower, adjoint, needs):
     grad_rhs = _engine.apply(_triangular_solve.op, (matrix, g), (lower, not adjoint))
     grad_matrix = None
     if needs[0]:
-        grad_matrix = -(_mm(ans, grad_rhs, tb=True) if adjoint else
-                        _mm(grad_rhs, ans, tb=True))
+        grad_matrix = _solve_matrix_grad(ans, grad_rhs, adjoint)
         grad_matrix = _engine.apply(_band_part.op, (grad_matrix,),
                                     (-1, 0) if lower else (0, -1))
     return grad_matrix, grad_rhs
@@ -1200,6 +1265,7 @@ def _cholesky(input):  # noqa: A002 - TF's name
 
 @_cholesky.defvjp
 def _cholesky_vjp(g, ans):
+    _real_only(g, "cholesky")
     # Murray (2016): with P = Phi(L^T g) (lower triangle, half diagonal),
     # dA = sym(L^-T P L^-1), computed with two triangular solves
     n, dtype = _shape(ans)[-1], g._value.dtype

@@ -26,6 +26,7 @@ from fasttape._engine import _TensorLike
 from fasttape.indexed_slices import IndexedSlices
 from fasttape.ops import elementwise as ew
 from fasttape.ops._registry import defop, export
+from fasttape.ops.complex_ops import conj
 from fasttape.ops.reductions import canonical_axes, kept_shape, reduce_max, reduce_sum
 from fasttape.ops.shape import reshape
 
@@ -146,7 +147,7 @@ def squared_difference(x, y):
     if x.dtype.kind not in "fc" and x.dtype not in (np.int32, np.int64):
         raise _not_allowed(x.dtype, "SquaredDifference")
     d = np.subtract(x, y)
-    return d * d
+    return d * np.conj(d) if d.dtype.kind == "c" else d * d      # TF: |x - y|^2 for complex
 
 
 @squared_difference.defvjp
@@ -155,7 +156,7 @@ def _squared_difference_vjp(g, x, y, needs):
     return (gx if needs[0] else None), (-gx if needs[1] else None)
 
 
-@defop(broadcasts=True, public=False, batches=True)
+@defop(broadcasts=True, public=False, batches=True, holomorphic=True)
 def _div_no_nan(x, y):
     if x.dtype.kind not in "fc":
         raise _not_allowed(x.dtype, "DivNoNan")
@@ -420,7 +421,8 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
 def _euclidean_norm(x, axes=(), keepdims=False):
     if x.dtype == np.bool_:
         raise _not_allowed(x.dtype, "EuclideanNorm")
-    total = np.sum(x * x, axis=axes, keepdims=keepdims)
+    squares = x * np.conj(x) if x.dtype.kind == "c" else x * x      # |x|^2 for complex
+    total = np.sum(squares, axis=axes, keepdims=keepdims)
     if x.dtype.kind in "iu":     # integer square root, truncated (TF's integer kernel)
         return np.floor(np.sqrt(total)).astype(x.dtype)
     return np.sqrt(total).astype(x.dtype, copy=False)
@@ -531,7 +533,7 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):
     if is_matrix and _same_ord(ord, 2):
         result = _engine.apply(_spectral_norm.op, (x,), (axes,))
     elif ord in ("euclidean", "fro") or _same_ord(ord, 2):
-        result = ew.sqrt(reduce_sum(x * x, axes, keepdims=True))
+        result = ew.sqrt(reduce_sum(x * conj(x), axes, keepdims=True))    # |x|^2 if complex
     elif _same_ord(ord, 1):
         result = ew.abs(x)
         if is_matrix:       # largest column sum: sum over the first axis, max over the second

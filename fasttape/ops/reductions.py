@@ -263,7 +263,7 @@ def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
 
 # --- product -----------------------------------------------------------------------------
 
-@defop(public=False, batches=True)
+@defop(public=False, batches=True, holomorphic=True)
 def _prod(x, axes=None, keepdims=False, in_shape=None):
     _refuse(x, "iufc", "Prod")
     return np.multiply.reduce(x, axis=axes, keepdims=keepdims, dtype=x.dtype)

@@ -1,10 +1,14 @@
 """Signal processing (tf.signal): FFTs, windows, framing, STFT, DCT/MDCT and mel
 filterbanks.
 
-* FFTs run numpy's pocketfft over the innermost axes, in the input's precision
-  (complex64 <-> float32, complex128 <-> float64). Python and numpy inputs take TF's
-  default dtypes (complex64 for fft, float32 for rfft). fasttape's tape does not
-  record complex tensors yet, so gradients through an FFT are None.
+* FFTs run numpy's pocketfft over the innermost axes (or `axes` for the N-D forms), in
+  the input's precision (complex64 <-> float32, complex128 <-> float64). Python and
+  numpy inputs take TF's default dtypes (complex64 for fft, float32 for rfft).
+  Gradients, of any order, are the transforms' adjoints in TF's complex convention:
+  fft's is n * ifft, ifft's fft / n, rfft's the real part of the inverse transform of
+  the zero-padded half spectrum, irfft's the half-spectrum rfft weighted 2 where a
+  bin stands for two; `fft_length` crops or zero-pads the input with `_resize`, whose
+  gradient crops or pads back.
 * `frame` and `overlap_and_add` are a pair of linear ops, each the other's
   transpose, so gradients of any order flow through them; the DCTs are a matmul by
   a constant matrix (differentiable too), and so mdct, mfccs and the windows built on
@@ -21,6 +25,7 @@ from fasttape._engine import _TensorLike, apply
 from fasttape.ops import elementwise as ew
 from fasttape.ops import shape
 from fasttape.ops._registry import defop, export
+from fasttape.ops.complex_ops import _real
 from fasttape.ops.linalg import matmul
 
 # --- FFTs ----------------------------------------------------------------------------
@@ -34,7 +39,7 @@ def _complex_input(x, op):
         raise errors.InvalidArgumentError(
             f"Value for attr 'Tcomplex' of {t.dtype.name} is not in the list of allowed "
             f"values: complex64, complex128 [Op:{op}]")
-    return np.asarray(t)
+    return t
 
 
 def _real_input(x, op):
@@ -44,16 +49,14 @@ def _real_input(x, op):
         arr = np.asarray(x)
         t = convert_to_tensor(np.real(arr).astype(np.float32))
     if not t.dtype.is_floating or t.dtype == dtypes.float16:
-        raise errors.InvalidArgumentError(
-            f"Value for attr 'Treal' of {t.dtype.name} is not in the list of allowed values: "
-            f"float, double [Op:{op}]")
-    return np.asarray(t)
+        raise ValueError(f"RFFT requires tf.float32 or tf.float64 inputs, got: {t}")
+    return t
 
 
-def _rank_at_least(a, k, op):
-    if a.ndim < k:
+def _rank_at_least(t, k, op):
+    if len(t.shape) < k:
         raise errors.InvalidArgumentError(
-            f"Input must have rank of at least {k} but got: {list(a.shape)} [Op:{op}]")
+            f"Input must have rank of at least {k} but got: {t.shape.as_list()} [Op:{op}]")
 
 
 def _lengths(fft_length, k, op):
@@ -70,15 +73,111 @@ def _lengths(fft_length, k, op):
     return values
 
 
+_DUAL_NORM = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
+_COMPLEX_OF = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128}
+_REAL_OF = {np.dtype(np.complex64): np.float32, np.dtype(np.complex128): np.float64}
+
+
+@defop(public=False, batches=True)
+def _resize(x, axes=(), lengths=()):
+    # crop or zero-pad each of `axes` (negative) to its length: fft_length's effect
+    sizes = list(x.shape)
+    for axis, n in zip(axes, lengths):
+        sizes[axis] = n
+    out = np.zeros(sizes, x.dtype)
+    common = [slice(None)] * x.ndim
+    for axis in axes:
+        common[axis] = slice(0, min(x.shape[axis], sizes[axis]))
+    common = tuple(common)
+    out[common] = x[common]
+    return out
+
+
+@_resize.defvjp
+def _resize_vjp(g, x, axes):
+    return apply(_resize.op, (g,), (axes, tuple(x._value.shape[a] for a in axes)))
+
+
+_resize.defjvp_linear()
+
+
+def _fit(t, axes, lengths):
+    """t cropped or zero-padded to `lengths` along `axes` (t itself when it fits)."""
+    axes = tuple(a - len(t.shape) if a >= 0 else a for a in axes)
+    lengths = tuple(int(n) for n in lengths)
+    if all(t.shape[a] == n for a, n in zip(axes, lengths)):
+        return t
+    return apply(_resize.op, (t,), (axes, lengths))
+
+
+@defop(public=False, batches=True)
+def _fft(x, axes=(), inverse=False, norm="backward"):
+    if 0 in [x.shape[a] for a in axes]:
+        return np.zeros(x.shape, x.dtype)
+    out = (np.fft.ifftn if inverse else np.fft.fftn)(x, axes=axes, norm=norm)
+    return out.astype(x.dtype, copy=False)
+
+
+@_fft.defvjp
+def _fft_vjp(g, axes, inverse, norm):
+    # complex-linear: the adjoint is the conjugate transpose, the other direction
+    # with the dual scaling (n * ifft for fft)
+    return apply(_fft.op, (g,), (axes, not inverse, _DUAL_NORM[norm]))
+
+
+_fft.defjvp_linear()
+
+
+@defop(public=False, batches=True)
+def _rfft(x, axes=(), norm="backward"):
+    out = np.fft.rfftn(x, axes=axes, norm=norm)
+    return out.astype(_COMPLEX_OF[x.dtype], copy=False)
+
+
+@_rfft.defvjp
+def _rfft_vjp(g, x, axes, norm):
+    # the half spectrum zero-padded to full length, transformed back, real part
+    full = _fit(g, axes[-1:], (x._value.shape[axes[-1]],))
+    return _real(apply(_fft.op, (full,), (axes, True, _DUAL_NORM[norm])))
+
+
+_rfft.defjvp_linear()
+
+
+@defop(public=False, batches=True)
+def _irfft(x, axes=(), n=0, norm="backward"):
+    lengths = [x.shape[a] for a in axes[:-1]] + [n]
+    if 0 in lengths:
+        return np.zeros(x.shape[:axes[0]] + tuple(lengths), _REAL_OF[x.dtype])
+    out = np.fft.irfftn(x, s=lengths, axes=axes, norm=norm)
+    return out.astype(_REAL_OF[x.dtype], copy=False)
+
+
+@_irfft.defvjp
+def _irfft_vjp(g, axes, n, norm):
+    # irfft reads bin k of the half spectrum once at 0 (and n/2 when n is even) and
+    # twice elsewhere (k and its mirror n - k)
+    bins = n // 2 + 1
+    weight = np.full(bins, 2.0)
+    weight[0] = 1.0
+    if n % 2 == 0:
+        weight[-1] = 1.0
+    spectrum = apply(_rfft.op, (g,), (axes, _DUAL_NORM[norm]))
+    dtype = spectrum._value.dtype
+    weight = weight.reshape((bins,) + (1,) * (-axes[-1] - 1)).astype(dtype)
+    return spectrum * _engine.wrap(weight)
+
+
+_irfft.defjvp_linear()
+
+
 def _complex_fft(k, inverse):
     op = ("IFFT" if inverse else "FFT") + ("" if k == 1 else f"{k}D")
 
     def transform(input, name=None):  # noqa: A002
-        a = _complex_input(input, op)
-        _rank_at_least(a, k, op)
-        axes = tuple(range(-k, 0))
-        out = (np.fft.ifftn if inverse else np.fft.fftn)(a, axes=axes)
-        return _engine.wrap(out.astype(a.dtype, copy=False))
+        t = _complex_input(input, op)
+        _rank_at_least(t, k, op)
+        return apply(_fft.op, (t,), (tuple(range(-k, 0)), inverse, "backward"))
     transform.__name__ = ("i" if inverse else "") + "fft" + ("" if k == 1 else f"{k}d")
     transform.__doc__ = (f"The {'inverse ' if inverse else ''}discrete Fourier transform over "
                          f"the innermost {k} dimension{'s' if k > 1 else ''} of a complex "
@@ -90,19 +189,18 @@ fft, ifft = _complex_fft(1, False), _complex_fft(1, True)
 fft2d, ifft2d = _complex_fft(2, False), _complex_fft(2, True)
 fft3d, ifft3d = _complex_fft(3, False), _complex_fft(3, True)
 
-_COMPLEX_OF = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128}
-_REAL_OF = {np.dtype(np.complex64): np.float32, np.dtype(np.complex128): np.float64}
-
 
 def _real_fft(k):
     op = "RFFT" + ("" if k == 1 else f"{k}D")
 
     def transform(input_tensor, fft_length=None, name=None):
-        a = _real_input(input_tensor, op)
-        _rank_at_least(a, k, op)
-        lengths = _lengths(fft_length, k, op) or list(a.shape[-k:])
-        out = np.fft.rfftn(a, s=lengths, axes=tuple(range(-k, 0)))
-        return _engine.wrap(out.astype(_COMPLEX_OF[a.dtype], copy=False))
+        t = _real_input(input_tensor, op)
+        _rank_at_least(t, k, op)
+        axes = tuple(range(-k, 0))
+        lengths = _lengths(fft_length, k, op)
+        if lengths is not None:
+            t = _fit(t, axes, lengths)
+        return apply(_rfft.op, (t,), (axes, "backward"))
     transform.__name__ = "rfft" + ("" if k == 1 else f"{k}d")
     transform.__doc__ = (f"The DFT of a real tensor over its innermost {k} dimension(s), "
                          f"keeping the fft_length[-1] // 2 + 1 non-redundant terms of the "
@@ -114,13 +212,14 @@ def _inverse_real_fft(k):
     op = "IRFFT" + ("" if k == 1 else f"{k}D")
 
     def transform(input_tensor, fft_length=None, name=None):
-        a = _complex_input(input_tensor, op)
-        _rank_at_least(a, k, op)
+        t = _complex_input(input_tensor, op)
+        _rank_at_least(t, k, op)
+        axes = tuple(range(-k, 0))
         lengths = _lengths(fft_length, k, op)
         if lengths is None:
-            lengths = list(a.shape[-k:-1]) + [2 * (a.shape[-1] - 1) if a.shape[-1] else 0]
-        out = _irfftn(a, lengths)
-        return _engine.wrap(out.astype(_REAL_OF[a.dtype], copy=False))
+            last = t.shape[-1]
+            lengths = t.shape.as_list()[-k:-1] + [2 * (last - 1) if last else 0]
+        return _irfft_of(t, axes, lengths, "backward")
     transform.__name__ = "irfft" + ("" if k == 1 else f"{k}d")
     transform.__doc__ = (f"The inverse of rfft{'' if k == 1 else f'{k}d'}: a real tensor "
                          f"whose innermost {k} dimension(s) have fft_length (by default "
@@ -128,12 +227,16 @@ def _inverse_real_fft(k):
     return export("signal")(transform)
 
 
-def _irfftn(a, lengths):
-    k = len(lengths)
+def _irfft_of(t, axes, lengths, norm):
+    """irfft over `axes` to `lengths`: the spectrum cropped or padded to the inner
+    lengths and lengths[-1] // 2 + 1 bins first."""
     if 0 in lengths:
-        return np.zeros(a.shape[:-k] + tuple(lengths), a.real.dtype)
-    # numpy crops/pads the half spectrum itself; the inner axes are cropped/padded first
-    return np.fft.irfftn(a, s=lengths, axes=tuple(range(-k, 0)))
+        shape_out = t.shape.as_list()
+        for a, n in zip(axes, lengths):
+            shape_out[a] = n
+        return _engine.wrap(np.zeros(shape_out, _REAL_OF[np.dtype(t.dtype.as_numpy_dtype)]))
+    t = _fit(t, axes, list(lengths[:-1]) + [lengths[-1] // 2 + 1])
+    return apply(_irfft.op, (t,), (tuple(axes), int(lengths[-1]), norm))
 
 
 rfft, irfft = _real_fft(1), _inverse_real_fft(1)
@@ -141,15 +244,20 @@ rfft2d, irfft2d = _real_fft(2), _inverse_real_fft(2)
 rfft3d, irfft3d = _real_fft(3), _inverse_real_fft(3)
 
 
-def _nd_axes(a, fft_length, axes):
+def _nd_axes(t, fft_length, axes):
+    rank = len(t.shape)
     if axes is None:
-        count = a.ndim if fft_length is None else len(np.ravel(np.asarray(fft_length)))
-        axes = list(range(a.ndim - count, a.ndim))
+        count = rank if fft_length is None else len(np.ravel(np.asarray(fft_length)))
+        axes = list(range(rank - count, rank))
     axes = [int(x) for x in np.ravel(np.asarray(axes))]
     for x in axes:
-        if not -a.ndim <= x < a.ndim:
-            raise errors.InvalidArgumentError(f"axes {axes} out of range for rank {a.ndim}")
-    lengths = None if fft_length is None else [int(v) for v in np.ravel(np.asarray(fft_length))]
+        if not -rank <= x < rank:
+            raise errors.InvalidArgumentError(f"axes {axes} out of range for rank {rank}")
+    axes = tuple(x - rank if x >= 0 else x for x in axes)
+    if fft_length is None:
+        lengths = [t.shape[x] for x in axes]
+    else:
+        lengths = [int(v) for v in np.ravel(np.asarray(fft_length))]
     return axes, lengths
 
 
@@ -162,41 +270,74 @@ def _check_norm(norm):
     return norm or "backward"
 
 
-@export("signal")
-def fftnd(input_tensor, fft_length=None, axes=None, norm=None, name=None):
-    """The N-D DFT of a complex tensor over `axes` (default: all, or the last
-    len(fft_length))."""
-    a = _complex_input(input_tensor, "FFTND")
-    axes, lengths = _nd_axes(a, fft_length, axes)
-    out = np.fft.fftn(a, s=lengths, axes=axes, norm=_check_norm(norm))
-    return _engine.wrap(out.astype(a.dtype, copy=False))
+def _complex_nd(inverse):
+    op = "IFFTND" if inverse else "FFTND"
+
+    def transform(input_tensor, fft_length=None, axes=None, norm=None, name=None):
+        t = _complex_input(input_tensor, op)
+        axes, lengths = _nd_axes(t, fft_length, axes)
+        norm = _check_norm(norm)
+        if not axes:
+            return t
+        return apply(_fft.op, (_fit(t, axes, lengths),), (axes, inverse, norm))
+    transform.__name__ = "ifftnd" if inverse else "fftnd"
+    transform.__doc__ = ("The inverse of fftnd." if inverse else
+                         "The N-D DFT of a complex tensor over `axes` (default: all, or the "
+                         "last len(fft_length)), cropped or zero-padded to fft_length.")
+    return export("signal")(transform)
 
 
-@export("signal")
-def ifftnd(input_tensor, fft_length=None, axes=None, norm=None, name=None):
-    """The inverse of fftnd."""
-    a = _complex_input(input_tensor, "IFFTND")
-    axes, lengths = _nd_axes(a, fft_length, axes)
-    out = np.fft.ifftn(a, s=lengths, axes=axes, norm=_check_norm(norm))
-    return _engine.wrap(out.astype(a.dtype, copy=False))
+fftnd, ifftnd = _complex_nd(False), _complex_nd(True)
 
 
 @export("signal")
 def rfftnd(input_tensor, fft_length=None, axes=None, norm=None, name=None):
     """The N-D DFT of a real tensor, halved along the last of `axes`."""
-    a = _real_input(input_tensor, "RFFTND")
-    axes, lengths = _nd_axes(a, fft_length, axes)
-    out = np.fft.rfftn(a, s=lengths, axes=axes, norm=_check_norm(norm))
-    return _engine.wrap(out.astype(_COMPLEX_OF[a.dtype], copy=False))
+    t = _real_input(input_tensor, "RFFTND")
+    axes, lengths = _nd_axes(t, fft_length, axes)
+    norm = _check_norm(norm)
+    return apply(_rfft.op, (_fit(t, axes, lengths),), (axes, norm))
 
 
 @export("signal")
 def irfftnd(input_tensor, fft_length=None, axes=None, norm=None, name=None):
-    """The inverse of rfftnd."""
-    a = _complex_input(input_tensor, "IRFFTND")
-    axes, lengths = _nd_axes(a, fft_length, axes)
-    out = np.fft.irfftn(a, s=lengths, axes=axes, norm=_check_norm(norm))
-    return _engine.wrap(out.astype(_REAL_OF[a.dtype], copy=False))
+    """The inverse of rfftnd: the last of `axes` has fft_length[-1] (by default
+    2 * (n - 1))."""
+    t = _complex_input(input_tensor, "IRFFTND")
+    axes, lengths = _nd_axes(t, fft_length, axes)
+    if fft_length is None and axes:
+        last = t.shape[axes[-1]]
+        lengths[-1] = 2 * (last - 1) if last else 0
+    return _irfft_of(t, axes, lengths, _check_norm(norm))
+
+
+# TF's top-level raw forms: fft_length and axes are required, the output dtype an
+# attribute (a cast when it differs from the input's precision)
+
+@export("", name="fftnd")
+def _raw_fftnd(input, fft_length, axes, name=None):  # noqa: A002 - TF's name
+    """The N-D DFT over `axes`, the input cropped or zero-padded to fft_length."""
+    return fftnd(input, fft_length, axes)
+
+
+@export("", name="ifftnd")
+def _raw_ifftnd(input, fft_length, axes, name=None):  # noqa: A002 - TF's name
+    """The inverse N-D DFT over `axes` (scaled by 1/n)."""
+    return ifftnd(input, fft_length, axes)
+
+
+@export("", name="rfftnd")
+def _raw_rfftnd(input, fft_length, axes, Tcomplex=dtypes.complex64, name=None):  # noqa: A002,N803
+    """The N-D DFT of a real tensor over `axes`, in dtype Tcomplex."""
+    out = rfftnd(input, fft_length, axes)
+    return ew.cast(out, Tcomplex)
+
+
+@export("", name="irfftnd")
+def _raw_irfftnd(input, fft_length, axes, Treal=dtypes.float32, name=None):  # noqa: A002,N803
+    """The inverse of rfftnd over `axes` to fft_length, in dtype Treal."""
+    out = irfftnd(input, fft_length, axes)
+    return ew.cast(out, Treal)
 
 
 def _shift(x, axes, sign):
@@ -435,13 +576,8 @@ def inverse_stft(stfts, frame_length, frame_step, fft_length=None, window_fn=han
     """The inverse of stft (with the window from inverse_stft_window_fn(frame_step) it
     reconstructs the signal): irfft of each frame, windowed and overlap-added."""
     n = _fft_length(frame_length) if fft_length is None else int(fft_length)
-    frames = irfft(stfts, [n])
+    frames = _fit(irfft(stfts, [n]), (-1,), (int(frame_length),))
     frame_length = int(frame_length)
-    real = np.asarray(frames)[..., :frame_length]
-    if real.shape[-1] < frame_length:
-        real = np.concatenate([real, np.zeros(real.shape[:-1] + (frame_length - real.shape[-1],),
-                                              real.dtype)], axis=-1)
-    frames = _engine.wrap(np.ascontiguousarray(real))
     if window_fn is not None:
         frames = frames * window_fn(frame_length, dtype=frames.dtype)
     return overlap_and_add(frames, frame_step)

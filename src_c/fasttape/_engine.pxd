@@ -10,6 +10,7 @@ cdef class OpDef:
     cdef readonly object rule
     cdef readonly int n_in
     cdef readonly bint float_only
+    cdef readonly bint complex_ok       # float_only, but complex64/128 accepted too
     cdef readonly bint same_dtype
     cdef readonly bint broadcasts
     cdef readonly bint batches          # the rule takes cotangents with a leading batch axis

@@ -290,14 +290,15 @@ cdef class OpDef:
     # n_in is -1 for variadic ops; fused_* index _kernels' tables, or are -1.
 
     def __init__(self, str name, forward, int n_in, *, bint float_only=False,
-                 bint same_dtype=True, bint broadcasts=False, int fused_forward=-1,
-                 bint batches=False, tuple defaults=()):
+                 bint complex_ok=False, bint same_dtype=True, bint broadcasts=False,
+                 int fused_forward=-1, bint batches=False, tuple defaults=()):
         self.defaults = defaults
         self.batches = batches
         self.name = name
         self.forward = forward
         self.n_in = n_in
         self.float_only = float_only
+        self.complex_ok = complex_ok
         self.same_dtype = same_dtype
         self.broadcasts = broadcasts
         self.fused_forward = fused_forward
@@ -339,6 +340,13 @@ cdef inline tuple shape_of(cnp.ndarray a):
 cdef inline bint _is_floating(cnp.ndarray a) noexcept:
     cdef int t = cnp.PyArray_TYPE(a)
     return t == cnp.NPY_FLOAT32 or t == cnp.NPY_FLOAT64 or t == cnp.NPY_FLOAT16
+
+
+cdef inline bint _is_differentiable(cnp.ndarray a) noexcept:
+    """Floating or complex: the dtypes gradients flow through (TF's)."""
+    cdef int t = cnp.PyArray_TYPE(a)
+    return t == cnp.NPY_FLOAT32 or t == cnp.NPY_FLOAT64 or t == cnp.NPY_FLOAT16 \
+        or t == cnp.NPY_CFLOAT or t == cnp.NPY_CDOUBLE
 
 
 cdef inline bint _tensor_type(int t) noexcept:
@@ -1016,6 +1024,11 @@ def is_floating(_TensorLike x):
     return _is_floating(x._array())
 
 
+def is_differentiable(_TensorLike x):
+    """True for the tensors gradients flow through: float16/32/64, complex64/128."""
+    return _is_differentiable(x._array())
+
+
 # --- applying an op -------------------------------------------------------------------
 
 cdef _dtype_error(OpDef op, Py_ssize_t k, cnp.ndarray first, cnp.ndarray other):
@@ -1058,10 +1071,13 @@ cpdef object apply(OpDef op, tuple inputs, tuple attrs):
         arrays[k] = a
         if k == 0:
             first = a
-            if op.float_only and not _is_floating(a):
+            if op.float_only and not _is_floating(a) and not (
+                    op.complex_ok and _is_differentiable(a)):
                 raise _errors.InvalidArgumentError(
                     f"Value for attr 'T' of {_dtype_name(a)} is not in the list of allowed "
-                    f"values: half, float, double\n\t; NodeDef: {{{op.name}}} [Op:{op.name}]")
+                    f"values: half, float, double"
+                    f"{', complex64, complex128' if op.complex_ok else ''}"
+                    f"\n\t; NodeDef: {{{op.name}}} [Op:{op.name}]")
         elif op.same_dtype and cnp.PyArray_TYPE(a) != cnp.PyArray_TYPE(first):
             _dtype_error(op, k, first, a)
 
@@ -1112,7 +1128,7 @@ cdef tuple _saved_for(OpDef op, list tensors, Tensor out, tuple attrs):
 
 cdef void _record(OpDef op, list tensors, Tensor out, tuple attrs) except *:
     cdef list active = _active_tapes()
-    if active is None or op.rule is None or not _is_floating(out._value):
+    if active is None or op.rule is None or not _is_differentiable(out._value):
         return
     cdef tuple saved = None
     cdef object in_shapes = None
@@ -1144,7 +1160,7 @@ cdef object _broadcast_shapes(list tensors, Tensor out):
 
 cdef enum:
     REF_LEAF = -1        # a watched tensor or variable not produced on this tape
-    REF_CONSTANT = -2    # not tracked, or not floating: no gradient flows there
+    REF_CONSTANT = -2    # not tracked, or not float/complex: no gradient flows there
 
 
 cdef class _Tape:
@@ -1238,7 +1254,7 @@ cdef class _Tape:
             ref = PyDict_GetItem(self.tracked, t._id)
             if ref != NULL:
                 hit = True
-            if ref == NULL or not _is_floating(t._value):
+            if ref == NULL or not _is_differentiable(t._value):
                 self.in_refs[e] = REF_CONSTANT
             else:
                 self.in_refs[e] = <Py_ssize_t>(<object>ref)
