@@ -17,7 +17,9 @@ drops work the recorded form spells out:
   a fresh one.
 
 The recorded program is kept as it was for replays under a recording tape, which
-apply each op through the engine.
+apply each op through the engine. The rewrite runs before a program's first replay,
+not at the end of its trace, so a first call costs the trace alone; `sketch` keeps
+what it will need of the trace's values meanwhile.
 """
 
 import numpy as np
@@ -52,6 +54,23 @@ def _float(a):
 def _equal_to(a, value):
     """A float constant all of whose elements are `value`."""
     return _float(a) and a.size > 0 and bool(np.all(a == value))
+
+
+def sketch(code, constants, example):
+    """What `rewrite` reads of `example`: the values of slots it may fold into constants
+    (ops of constants only) and of small slots, and for every other array a stand-in of
+    its shape and dtype that holds no memory (so an unreplayed trace keeps little)."""
+    foldable = set(constants)
+    for item in code:
+        if item[0] == OP and item[5] is None and foldable.issuperset(item[2]):
+            foldable.add(item[4])
+    out = []
+    for s, value in enumerate(example):
+        if type(value) is np.ndarray and value.nbytes > 4096 and not (
+                s in foldable and value.nbytes <= FOLD_BYTES):
+            value = np.broadcast_to(np.zeros((), value.dtype), value.shape)
+        out.append(value)
+    return out
 
 
 def rewrite(code, constants, outputs, example):

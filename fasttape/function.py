@@ -36,7 +36,7 @@ from fasttape._convert import convert_to_tensor
 from fasttape._engine import Tensor, Variable
 from fasttape.indexed_slices import IndexedSlices
 from fasttape._replay import ASSIGN, GUARD, OP, PRINT, READ, Program, Recorder
-from fasttape._rewrite import rewrite
+from fasttape._rewrite import rewrite, sketch
 from fasttape.ops._registry import export
 from fasttape.tensor_shape import TensorShape
 from fasttape.type_spec import TypeSpec
@@ -429,7 +429,7 @@ def _covers(general, key):
 
 class _Entry:
     """The programs of one exact trace key: the first trace and its guard variants."""
-    __slots__ = ("programs", "structure", "out_specs", "opaque", "pooled")
+    __slots__ = ("programs", "structure", "out_specs", "opaque", "pooled", "unrewritten")
 
     def __init__(self, structure, out_specs):
         self.opaque = False
@@ -437,6 +437,24 @@ class _Entry:
         self.programs = []
         self.structure = structure
         self.out_specs = out_specs
+        # id(program) -> its trace's values as `sketch` keeps them, until its first replay
+        self.unrewritten = {}
+
+    def keep(self, program, tracer):
+        self.programs.append(program)
+        self.unrewritten[id(program)] = sketch(program.code, program.constants,
+                                               tracer.example)
+
+    def rewritten(self, i):
+        """Program i in the form replays run (made on its first replay)."""
+        program = self.programs[i]
+        example = self.unrewritten.pop(id(program), None)
+        if example is not None:
+            program = self.programs[i] = Program(
+                program.code, program.constants, program.inputs, program.outputs,
+                program.n_slots, example,
+                *rewrite(program.code, program.constants, program.outputs, example))
+        return program
 
 
 class Function:
@@ -673,12 +691,14 @@ class Function:
     def _replay_programs(self, entry, call):
         arrays = [t._value for t in call.tensors]
         eager = _engine.any_recording() or bool(_engine.active_observers())
-        for program in entry.programs:
+        for i, program in enumerate(entry.programs):
             if eager:
                 if program.guard_after_effect:
                     return False, None
                 outs = _replay_eager(program, call)
             else:
+                if entry.unrewritten:
+                    program = entry.rewritten(i)
                 outs = program.run(arrays, call.variables)
             if outs is not None:
                 return True, self._pack(entry.structure, outs, eager)
@@ -720,7 +740,7 @@ class Function:
         if tracer.opaque:
             entry.opaque = True           # every call runs the Python function
         elif len(entry.programs) <= MAX_VARIANTS:
-            entry.programs.append(program)
+            entry.keep(program, tracer)
             entry.pooled = entry.pooled or any(
                 getattr(a, "nbytes", 0) >= POOLED_BYTES for a in tracer.example)
         self._traced_variables = True
@@ -768,12 +788,8 @@ class Function:
                             if isinstance(x, (Tensor, Variable))]
         structure = nest.pack_sequence_as(
             out, [_Slot() if isinstance(x, (Tensor, Variable)) else x for x in leaves])
-        if tracer.opaque:
-            run = (None, None, None)         # never replayed
-        else:
-            run = rewrite(tracer.code, tracer.constants, tuple(slots), tracer.example)
         program = Program(tracer.code, tracer.constants, inputs, tuple(slots),
-                          tracer.n_slots, tracer.example, *run)
+                          tracer.n_slots, tracer.example)
         result = nest.pack_sequence_as(out, leaves) if nest.is_nested(out) else leaves[0]
         return result, program, structure, tracer
 
@@ -820,7 +836,7 @@ class Function:
                 if tracer.opaque:
                     entry.opaque = True
                 else:
-                    entry.programs.append(program)
+                    entry.keep(program, tracer)
                 self._entries[call.key] = entry
                 if tf_key is not None:
                     self._tf_keys.append(tf_key)

@@ -170,3 +170,21 @@ def test_replay_under_an_outer_tape_runs_the_recorded_ops():
         tape.watch(args[0])
         want = loss_and_grads(*args)
     np.testing.assert_allclose(g, tape.gradient(want[1], args[0]), rtol=1e-12, atol=1e-12)
+
+
+def test_the_rewrite_waits_for_the_first_replay():
+    @tf.function
+    def f(x):
+        return tf.exp(x) * 2.0 + 1.0
+
+    x = big(100_000, tf.float32, 1)
+    first = f(x)
+    (entry,) = f._entries.values()
+    program = entry.programs[0]
+    assert program.run_code is program.code       # the first call traced, nothing more
+    # until then, the trace's large values are kept as stand-ins holding no memory
+    kept = [a for a in entry.unrewritten[id(program)] if isinstance(a, np.ndarray)]
+    assert all(a.nbytes <= 4096 or 0 in a.strides for a in kept)
+    same_bits(f(x), first)
+    assert not entry.unrewritten and entry.programs[0] is not program
+    assert entry.programs[0].run_code is not entry.programs[0].code
