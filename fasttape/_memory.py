@@ -26,6 +26,7 @@ _local = threading.local()
 _last_active = time.monotonic()
 _reaper = None
 _wake = threading.Event()
+_reaper_waiting = False     # the reaper blocks on _wake (rather than sleeping a timeout)
 
 
 def enter():
@@ -40,7 +41,7 @@ def enter():
 
 def exit():
     """The matching end of enter()."""
-    global _last_active
+    global _last_active, _reaper_waiting
     depth = getattr(_local, "depth", 0) - 1
     if depth < 0:               # a tape collected on another thread than its own
         return
@@ -51,7 +52,11 @@ def exit():
         _last_active = time.monotonic()
         if _reaper is None:
             _start_reaper()
-        _wake.set()
+        elif _reaper_waiting:
+            # Wake the reaper only when it blocks: waking it on every exit costs a
+            # thread switch per tape, more than a small gradient itself.
+            _reaper_waiting = False
+            _wake.set()
 
 
 def release():
@@ -65,15 +70,22 @@ def stats():
 
 
 def _reap():
+    # Sleeps while tapes are in use; once they have been idle IDLE_SECONDS, frees the
+    # cache and blocks until exit() wakes it. Buffers freed after a tape exits come
+    # back to the pool later, so it waits for idleness, not for cached blocks.
+    global _reaper_waiting
     while True:
-        _wake.wait()
-        _wake.clear()
-        while _pool.stats()["blocks"]:
-            idle = time.monotonic() - _last_active
-            if idle >= IDLE_SECONDS:
-                _pool.release(0)
-                break
+        idle = time.monotonic() - _last_active
+        if idle < IDLE_SECONDS:
             time.sleep(IDLE_SECONDS - idle)
+            continue
+        _pool.release(0)
+        _wake.clear()
+        _reaper_waiting = True
+        if time.monotonic() - _last_active < IDLE_SECONDS:
+            _reaper_waiting = False     # an exit() ran before the flag was set
+            continue
+        _wake.wait()
 
 
 def _start_reaper():

@@ -113,14 +113,19 @@ def test_pool_reuses_buffers_between_steps_and_stays_bounded():
 def test_pool_is_emptied_when_tapes_are_idle(monkeypatch):
     monkeypatch.setattr(_memory, "IDLE_SECONDS", 0.2)
     x = tf.Variable(np.ones(1 << 20, np.float32))
-    with tf.GradientTape() as tape:
-        y = tf.reduce_sum(tf.exp(x) * x)
-    del y
-    tape.gradient(tf.reduce_sum(x), x)
-    deadline = time.monotonic() + 30
-    while _memory.stats()["blocks"] and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert _memory.stats()["blocks"] == 0
+    # the second round checks that tape activity wakes the reaper again once it blocks
+    for _ in range(2):
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(tf.exp(x) * x)
+        del y
+        tape.gradient(tf.reduce_sum(x), x)
+        deadline = time.monotonic() + 30
+        while _memory.stats()["blocks"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _memory.stats()["blocks"] == 0
+        while not _memory._reaper_waiting and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _memory._reaper_waiting
 
 
 def test_pool_off_by_environment():
