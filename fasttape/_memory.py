@@ -8,7 +8,7 @@ buffers freed by one step are handed to the next. The process's malloc settings 
 left alone and arrays made outside tapes never touch the pool.
 
 The pool is bounded (FASTTAPE_POOL_MB, default 256; 0 turns it off), drops blocks not
-reused for two steps, and gives everything back after IDLE_SECONDS without tape activity.
+reused for two steps (STEPS_KEPT), and gives everything back after IDLE_SECONDS without tape activity.
 """
 
 import os
@@ -18,6 +18,7 @@ import time
 from fasttape import _pool
 
 IDLE_SECONDS = 2.0
+STEPS_KEPT = 2              # a cached block not reused for this many steps is freed
 LIMIT_MB = int(os.environ.get("FASTTAPE_POOL_MB", "256"))
 _pool.set_limit(max(LIMIT_MB, 0) << 20)
 ENABLED = LIMIT_MB > 0
@@ -35,7 +36,9 @@ def enter():
     _local.depth = depth + 1
     if depth == 0 and ENABLED:
         _pool.new_step()
-        _pool.release(2)
+        # ages count tape regions, and a training step is usually two (recording, then
+        # the gradient call): a gradient's buffers are next needed two regions later
+        _pool.release(2 * STEPS_KEPT)
         _local.previous = _pool.set_handler(_pool.HANDLER)
 
 

@@ -110,6 +110,30 @@ def test_pool_reuses_buffers_between_steps_and_stays_bounded():
 
 
 @pytest.mark.skipif(not _memory.ENABLED, reason="FASTTAPE_POOL_MB=0")
+def test_pool_serves_buffers_made_only_by_the_gradient_call():
+    # dW (784x256 float32) is the only large buffer and is made in the gradient call,
+    # two tape regions after the previous step's dW came back to the pool
+    X = tf.constant(np.linspace(0, 1, 64 * 784, dtype=np.float32).reshape(64, 784))
+    W = tf.Variable(np.ones((784, 256), np.float32))
+
+    def step():
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(tf.matmul(X, W))
+        return tape.gradient(y, W)
+
+    expected = np.repeat(X.numpy().sum(axis=0)[:, None], 256, axis=1)
+    step()
+    step()
+    hits = _memory.stats()["hits"]
+    for _ in range(3):
+        step()
+    assert _memory.stats()["hits"] >= hits + 3
+    kept = [step() for _ in range(3)]       # held results must not share a buffer
+    for g in kept:
+        np.testing.assert_allclose(g.numpy(), expected, rtol=1e-6)
+
+
+@pytest.mark.skipif(not _memory.ENABLED, reason="FASTTAPE_POOL_MB=0")
 def test_pool_is_emptied_when_tapes_are_idle(monkeypatch):
     monkeypatch.setattr(_memory, "IDLE_SECONDS", 0.2)
     x = tf.Variable(np.ones(1 << 20, np.float32))
