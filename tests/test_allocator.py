@@ -110,17 +110,46 @@ def test_pool_reuses_buffers_between_steps_and_stays_bounded():
 
 
 @pytest.mark.skipif(not _memory.ENABLED, reason="FASTTAPE_POOL_MB=0")
+def test_pool_serves_buffers_made_only_by_the_gradient_call():
+    # dW (784x256 float32) is the only large buffer and is made in the gradient call,
+    # two tape regions after the previous step's dW came back to the pool
+    X = tf.constant(np.linspace(0, 1, 64 * 784, dtype=np.float32).reshape(64, 784))
+    W = tf.Variable(np.ones((784, 256), np.float32))
+
+    def step():
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(tf.matmul(X, W))
+        return tape.gradient(y, W)
+
+    expected = np.repeat(X.numpy().sum(axis=0)[:, None], 256, axis=1)
+    step()
+    step()
+    hits = _memory.stats()["hits"]
+    for _ in range(3):
+        step()
+    assert _memory.stats()["hits"] >= hits + 3
+    kept = [step() for _ in range(3)]       # held results must not share a buffer
+    for g in kept:
+        np.testing.assert_allclose(g.numpy(), expected, rtol=1e-6)
+
+
+@pytest.mark.skipif(not _memory.ENABLED, reason="FASTTAPE_POOL_MB=0")
 def test_pool_is_emptied_when_tapes_are_idle(monkeypatch):
     monkeypatch.setattr(_memory, "IDLE_SECONDS", 0.2)
     x = tf.Variable(np.ones(1 << 20, np.float32))
-    with tf.GradientTape() as tape:
-        y = tf.reduce_sum(tf.exp(x) * x)
-    del y
-    tape.gradient(tf.reduce_sum(x), x)
-    deadline = time.monotonic() + 30
-    while _memory.stats()["blocks"] and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert _memory.stats()["blocks"] == 0
+    # the second round checks that tape activity wakes the reaper again once it blocks
+    for _ in range(2):
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(tf.exp(x) * x)
+        del y
+        tape.gradient(tf.reduce_sum(x), x)
+        deadline = time.monotonic() + 30
+        while _memory.stats()["blocks"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _memory.stats()["blocks"] == 0
+        while not _memory._reaper_waiting and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _memory._reaper_waiting
 
 
 def test_pool_off_by_environment():
