@@ -1,3 +1,4 @@
+# cython: boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
 # Fused optimizer updates: one pass over a variable and its slots per step.
 #
 # Design: every kernel reads the current arrays (w, slots) and the gradient, and writes
@@ -52,46 +53,58 @@ def sgd_momentum(IN w, IN g, IN m, floating[::1] out_w, floating[::1] out_m, dou
             out_w[i] = wi + (momentum * mi - lr * g[i] if nesterov else mi)
 
 
+# Chunk length for the split loops: a chunk of new moments is still in L1 when the
+# variable's loop reads it back.
+cdef enum:
+    CHUNK = 1024
+
+
 def adam(IN w, IN g, IN g2, IN m, IN v, IN vhat, floating[::1] out_w, floating[::1] out_m,
          floating[::1] out_v, floating[::1] out_vhat, double alpha, double beta_1,
          double beta_2, double epsilon, bint amsgrad, double wd, double wd_lr):
     """alpha = lr*sqrt(1-beta_2^t)/(1-beta_1^t); vhat/out_vhat are read only with amsgrad.
 
-    Computed in the buffers' precision (float32 like Keras for float32 variables), with
-    the plain case in its own branch-free loop so the compiler vectorizes it."""
-    cdef Py_ssize_t i, n = w.shape[0]
-    cdef bint has_g2 = g2 is not None
-    cdef floating mi, vi, a = alpha, eps = epsilon
+    Computed in the buffers' precision (float32 like Keras for float32 variables). An
+    output may be its own input (out_m is m) but must not overlap another one. Each chunk runs as branch-free loops of at most
+    five streams: GCC vectorizes a loop only while its run-time alias checks between
+    the streams stay under its limit (ten), which one seven-stream loop exceeds."""
+    cdef Py_ssize_t i, start, stop, n = w.shape[0]
+    cdef floating a = alpha, eps = epsilon, wdc = wd, lrc = wd_lr
     cdef floating c1 = 1.0 - beta_1, c2 = 1.0 - beta_2
     if n == 0:
         return
-    # raw pointers: the compiler then keeps them in registers and vectorizes the loop
     cdef const floating* pw = &w[0]
     cdef const floating* pg = &g[0]
+    cdef const floating* pg2 = &g2[0] if g2 is not None else NULL
     cdef const floating* pm = &m[0]
     cdef const floating* pv = &v[0]
+    cdef const floating* ph = &vhat[0] if amsgrad else NULL
     cdef floating* qw = &out_w[0]
     cdef floating* qm = &out_m[0]
     cdef floating* qv = &out_v[0]
+    cdef floating* qh = &out_vhat[0] if amsgrad else qv
     with nogil:
-        if not has_g2 and not amsgrad and wd == 0.0:
-            for i in range(n):
-                mi = pm[i] + (pg[i] - pm[i]) * c1
-                vi = pv[i] + (pg[i] * pg[i] - pv[i]) * c2
-                qm[i] = mi
-                qv[i] = vi
-                qw[i] = pw[i] - (mi * a) / (_root(vi) + eps)
-        else:
-            for i in range(n):
-                mi = m[i] + (g[i] - m[i]) * c1
-                vi = v[i] + ((g2[i] if has_g2 else g[i] * g[i]) - v[i]) * c2
-                out_m[i] = mi
-                out_v[i] = vi
-                if amsgrad:
-                    if vhat[i] > vi:
-                        vi = vhat[i]
-                    out_vhat[i] = vi
-                out_w[i] = <floating>_decayed(w[i], wd, wd_lr) - (mi * a) / (_root(vi) + eps)
+        start = 0
+        while start < n:
+            stop = start + CHUNK if start + CHUNK < n else n
+            for i in range(start, stop):
+                qm[i] = pm[i] + (pg[i] - pm[i]) * c1
+            if pg2 == NULL:
+                for i in range(start, stop):
+                    qv[i] = pv[i] + (pg[i] * pg[i] - pv[i]) * c2
+            else:
+                for i in range(start, stop):
+                    qv[i] = pv[i] + (pg2[i] - pv[i]) * c2
+            if amsgrad:
+                for i in range(start, stop):
+                    qh[i] = ph[i] if ph[i] > qv[i] else qv[i]
+            if wd != 0.0:
+                for i in range(start, stop):
+                    qw[i] = (pw[i] - pw[i] * wdc * lrc) - (qm[i] * a) / (_root(qh[i]) + eps)
+            else:
+                for i in range(start, stop):
+                    qw[i] = pw[i] - (qm[i] * a) / (_root(qh[i]) + eps)
+            start = stop
 
 
 def rmsprop(IN w, IN g, IN g2, IN s, IN mg, IN mom, floating[::1] out_w, floating[::1] out_s,
@@ -147,16 +160,18 @@ def adadelta(IN w, IN g, IN g2, IN acc_g, IN acc_d, floating[::1] out_w,
             out_w[i] = _decayed(w[i], wd, wd_lr) + lr * d
 
 
-def adamax(IN w, IN g, IN m, IN u, floating[::1] out_w, floating[::1] out_m,
+def adamax(IN w, IN g, IN g2, IN m, IN u, floating[::1] out_w, floating[::1] out_m,
            floating[::1] out_u, double lr, double beta_1, double beta_2, double epsilon,
            double beta_1_power, double wd, double wd_lr):
+    """g2 (sparse gradients): the per-element sum of |row|, which replaces |g|."""
     cdef Py_ssize_t i
+    cdef bint has_g2 = g2 is not None
     cdef double mi, ui, ag
     with nogil:
         for i in range(w.shape[0]):
             mi = m[i] + (g[i] - m[i]) * (1.0 - beta_1)
             ui = beta_2 * u[i]
-            ag = fabs(g[i])
+            ag = g2[i] if has_g2 else fabs(g[i])
             if ag > ui:
                 ui = ag
             out_m[i] = mi
