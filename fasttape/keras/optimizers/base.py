@@ -28,6 +28,16 @@ def _unique_name(base):
     return base if n == 0 else f"{base}_{n}"
 
 
+def _array(x):
+    """The numpy value of a Variable or Tensor without a copy (the optimizer's hot path:
+    np.asarray goes through `__array__`), of anything else through numpy."""
+    if isinstance(x, _engine.Variable):
+        return _engine.variable_value(x)
+    if isinstance(x, _engine.Tensor):
+        return x._value
+    return np.asarray(x)
+
+
 def _slot_base(var):
     return var.name.replace("/", "_").replace(":", "_")
 
@@ -165,7 +175,7 @@ class Optimizer:
 
     def _current_lr(self):
         """The learning rate for this step as a float32-rounded Python float."""
-        return float(np.float32(np.asarray(self.learning_rate)))
+        return float(np.float32(_array(self.learning_rate)))
 
     @property
     def variables(self):
@@ -330,18 +340,18 @@ class Optimizer:
         """Per-step state shared by all variables (Nadam's momentum product)."""
 
     def _update_variable(self, var, grad, slots, lr, wd):
-        w = np.asarray(var)
+        w = _array(var)
         dtype = w.dtype
         compute = dtype if dtype in _FLOATS else np.dtype(np.float32)
         g = _dense(grad, var, compute)
         g2 = (_row_sums(grad, var, compute, self._row_stat)
               if grad.sparse and self._needs_g2 else None)
-        flat = [np.asarray(s).reshape(-1).astype(compute, copy=False) for s in slots]
+        flat = [_array(s).reshape(-1).astype(compute, copy=False) for s in slots]
         new_w, new_slots = self._update(var, w.reshape(-1).astype(compute, copy=False),
                                         g, g2, flat, lr, wd)
         _engine.replace_value(var, new_w.reshape(w.shape).astype(dtype, copy=False))
         for slot, new in zip(slots, new_slots):
-            old = np.asarray(slot)
+            old = _array(slot)
             _engine.replace_value(slot, new.reshape(old.shape).astype(old.dtype, copy=False))
 
     def _update(self, var, w, g, g2, slots, lr, wd):
@@ -429,7 +439,7 @@ def _check_variable(var):
 def _prepare_gradient(grad, var):
     """The gradient as float arrays of the variable's compute dtype, checked for shape."""
     shape = tuple(var.shape)
-    dtype = np.asarray(var).dtype
+    dtype = _array(var).dtype
     compute = dtype if dtype in _FLOATS else np.dtype(np.float32)
     if isinstance(grad, IndexedSlices):
         values = np.asarray(grad.values)
@@ -448,7 +458,7 @@ def _prepare_gradient(grad, var):
                 f"[0, {shape[0]}) for variable '{var.name}'")
         return _Gradient(values=values.astype(compute).reshape(indices.size, -1),
                          indices=indices.astype(np.int64))
-    g = np.asarray(grad)
+    g = _array(grad)
     if g.dtype.kind not in "fiub":
         raise TypeError(f"Gradient for variable '{var.name}' has dtype {g.dtype}; expected a "
                         "real number type")
