@@ -384,3 +384,29 @@ def test_new_optimizers_config_round_trip():
         assert {k: v for k, v in again.get_config().items() if k != "name"} == {
             k: v for k, v in opt.get_config().items() if k != "name"}
         assert isinstance(K.get(type(opt).__name__.lower()), type(opt))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: K.ScheduleFreeAdamW(0.05, warmup_steps=2),
+    lambda: K.Muon(0.05, exclude_embeddings=False),
+    lambda: K.MultiOptimizer(K.OptimizerMap(K.Adam(0.05), {"m.*": K.Adamax(0.05)})),
+])
+def test_new_optimizers_inside_tf_function_match_eager(make):
+    def run(decorate):
+        w = tf.Variable(np.linspace(-1, 1, 6).reshape(3, 2), name="mat")
+        b = tf.Variable(np.array([0.5, -0.5]), name="vec")
+        opt = make()
+
+        def step(x):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_sum(tf.square(tf.matmul(x, w) + b))
+            opt.apply_gradients(zip(tape.gradient(loss, [w, b]), [w, b]))
+            return loss
+        step = tf.function(step) if decorate else step
+        for k in range(3):
+            step(tf.constant(np.full((2, 3), 0.3 * (k + 1))))
+        return w.numpy(), b.numpy(), int(opt.iterations)
+    eager, traced = run(False), run(True)
+    np.testing.assert_array_equal(eager[0], traced[0])
+    np.testing.assert_array_equal(eager[1], traced[1])
+    assert eager[2] == traced[2] == 3
