@@ -138,6 +138,32 @@ def test_muon_float32_matches_keras(kwargs):
     assert [tuple(a.shape) for a in o.variables] == [tuple(b.shape) for b in r.variables]
 
 
+FLOAT32 = [("SGD", {"momentum": 0.9, "nesterov": True, "weight_decay": 0.1}),
+           ("Adam", {"weight_decay": 0.1}), ("Adam", {"amsgrad": True}),
+           ("RMSprop", {"centered": True, "momentum": 0.5}), ("RMSprop", {}), ("Adagrad", {}),
+           ("Nadam", {}), ("Lion", {"weight_decay": 0.1}), ("Adamax", {}), ("Adadelta", {}),
+           ("Ftrl", {}), ("ScheduleFreeAdamW", {"warmup_steps": 2}),
+           ("Muon", {"exclude_embeddings": False})]
+
+
+@pytest.mark.parametrize("name,kwargs", FLOAT32, ids=[n + str(i) for i, (n, _) in
+                                                      enumerate(FLOAT32)])
+def test_float32_steps_match_keras(name, kwargs):
+    # the kernels compute in float32 as Keras does: agreement to a float32 ulp or so
+    rng = np.random.default_rng(5)
+    init = [rng.normal(size=(8, 5)).astype("float32"), rng.normal(size=5).astype("float32")]
+    ours, theirs = [tf.Variable(a) for a in init], [tf_ref.Variable(a) for a in init]
+    o = getattr(ko, name)(learning_rate=0.05, **kwargs)
+    r = getattr(kr, name)(learning_rate=0.05, **kwargs)
+    for _ in range(5):
+        gs = [rng.normal(size=a.shape).astype("float32") for a in init]
+        o.apply_gradients(zip([tf.constant(g) for g in gs], ours))
+        r.apply_gradients(zip([tf_ref.constant(g) for g in gs], theirs))
+    for a, b in zip(ours, theirs):
+        assert a.dtype == tf.float32
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=2e-6, atol=1e-6)
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float16"])
 def test_low_precision_adam_close_to_keras(dtype):
     init = np.linspace(-1, 1, 6).astype(dtype)

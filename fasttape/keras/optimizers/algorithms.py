@@ -23,6 +23,15 @@ def _f32(x):
     return float(np.float32(x))
 
 
+def _step_size(dtype, lr, beta_1, beta_2, t):
+    """Adam's lr*sqrt(1 - beta_2^t)/(1 - beta_1^t), in the variable's dtype as Keras
+    computes it (the betas rounded to float32 first)."""
+    f = np.dtype(dtype).type
+    one, step = f(1), f(t)
+    return float(f(lr) * np.sqrt(one - f(_f32(beta_2)) ** step)
+                 / (one - f(_f32(beta_1)) ** step))
+
+
 class SGD(Optimizer):
     """Gradient descent, with optional (Nesterov) momentum."""
 
@@ -93,7 +102,7 @@ class Adam(Optimizer):
 
     def _update(self, var, w, g, g2, slots, lr, wd):
         t = self._step_number()
-        alpha = lr * math.sqrt(1 - _f32(self.beta_2) ** t) / (1 - _f32(self.beta_1) ** t)
+        alpha = _step_size(w.dtype, lr, self.beta_1, self.beta_2, t)
         m, v = slots[0], slots[1]
         vhat = slots[2] if self.amsgrad else v
         out, out_m, out_v = _empty(w, m, v)
@@ -714,8 +723,7 @@ class Muon(Optimizer):
     def _adamw(self, w, g, g2, slots, lr, wd):
         adam_lr = _f32(np.float32(lr) * np.float32(self.adam_lr_ratio))
         t = self._step_number()
-        alpha = adam_lr * math.sqrt(1 - _f32(self.adam_beta_2) ** t) / (
-            1 - _f32(self.adam_beta_1) ** t)
+        alpha = _step_size(w.dtype, adam_lr, self.adam_beta_1, self.adam_beta_2, t)
         m, v = slots
         out, out_m, out_v = _empty(w, m, v)
         _optim.adam(w, g, g2, m, v, v, out, out_m, out_v, out_v, alpha,
