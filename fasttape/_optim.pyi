@@ -1,5 +1,6 @@
 # Stubs for the fused optimizer kernels (src_c/fasttape/_optim.pyx). Buffers are flat
-# C-contiguous float32 or float64 arrays of one dtype; out_* receive the new values.
+# C-contiguous float32 or float64 arrays of one dtype; out_* receive the new values and
+# must not overlap the inputs.
 from typing import Any, Optional
 
 Array = Any
@@ -20,9 +21,9 @@ def adagrad(w: Array, g: Array, g2: Optional[Array], acc: Array, out_w: Array,
 def adadelta(w: Array, g: Array, g2: Optional[Array], acc_g: Array, acc_d: Array,
              out_w: Array, out_acc_g: Array, out_acc_d: Array, lr: float, rho: float,
              epsilon: float, wd: float, wd_lr: float) -> None: ...
-def adamax(w: Array, g: Array, m: Array, u: Array, out_w: Array, out_m: Array, out_u: Array,
-           lr: float, beta_1: float, beta_2: float, epsilon: float, beta_1_power: float,
-           wd: float, wd_lr: float) -> None: ...
+def adamax(w: Array, g: Array, g2: Optional[Array], m: Array, u: Array, out_w: Array,
+           out_m: Array, out_u: Array, lr: float, beta_1: float, beta_2: float,
+           epsilon: float, beta_1_power: float, wd: float, wd_lr: float) -> None: ...
 def nadam(w: Array, g: Array, g2: Optional[Array], m: Array, v: Array, out_w: Array,
           out_m: Array, out_v: Array, lr: float, beta_1: float, beta_2: float,
           epsilon: float, u_t: float, u_t_1: float, u_product_t: float,

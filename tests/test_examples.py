@@ -48,6 +48,8 @@ def test_custom_training_loop_learns_the_blobs():
     assert m["final_loss"] < m["initial_loss"] / 10
     assert m["accuracy"] > 0.95
     assert m["iterations"] == 200
+    # the cosine schedule has decayed to its floor, alpha * initial
+    assert m["final_learning_rate"] == pytest.approx(2e-3, rel=1e-5)
     # layer names are unique per process (dense, dense_1, ...), as in Keras
     names = m["variable_names"]
     assert [n.split("/")[1] for n in names] == ["kernel:0", "bias:0"] * 2

@@ -528,7 +528,8 @@ def expm(input, name=None):  # noqa: A002 - TF's name
     dt = x.dtype.as_numpy_dtype
     _engine.untraceable()       # the number of squarings comes from the input's value
     norm1 = float(np.max(np.sum(np.abs(x._value), axis=-2), initial=0.0))
-    squarings = max(0, int(math.ceil(math.log2(norm1 / _THETA13)))) if norm1 > 0 else 0
+    # no squaring up to theta (a subnormal norm1 / theta would underflow to 0 in log2)
+    squarings = int(math.ceil(math.log2(norm1 / _THETA13))) if norm1 > _THETA13 else 0
     a = x * _constant(np.asarray(2.0 ** -squarings, dt)) if squarings else x
     eye = _constant(np.broadcast_to(np.eye(n, dtype=dt), tuple(x.shape)).copy())
     b = [_constant(np.asarray(c, dt)) for c in _PADE13]

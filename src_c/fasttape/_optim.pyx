@@ -1,15 +1,20 @@
+# cython: boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
 # Fused optimizer updates: one pass over a variable and its slots per step.
 #
 # Design: every kernel reads the current arrays (w, slots) and the gradient, and writes
 # the new values into separate output buffers (fresh arrays the caller hands to the
-# Variables afterwards), so no array a tape may have saved is ever written. Inputs and
-# outputs may alias (elementwise, each index is read before it is written). All buffers
-# are flat C-contiguous views of one dtype (float32 or float64; float16 is computed in
-# float32 by the caller). Scalars arrive as doubles already rounded the way Keras rounds
-# them (the learning rate is a float32 value).
+# Variables afterwards), so no array a tape may have saved is ever written. Outputs must
+# not overlap the inputs (out_w serves as scratch within a chunk). All buffers are flat
+# C-contiguous views of one dtype (float32 or float64; float16 is computed in float32 by
+# the caller), and the arithmetic is in that dtype, as Keras computes. Scalars arrive as
+# doubles already rounded the way Keras rounds them (the learning rate is a float32
+# value).
 #
-# Helpers never take memoryviews (passing a slice costs a reference-count update per
-# call), so each loop reads its buffers directly.
+# Vectorization: the hot kernels walk raw pointers chunk by chunk (CHUNK elements), as
+# branch-free loops of few streams. GCC vectorizes a loop only while the run-time alias
+# checks between its pointers stay under its limit (ten pairs), which a single loop
+# reading and writing a variable and two slots exceeds; a chunk's intermediate results
+# are still in L1 when the next loop reads them back.
 #
 # `g2` is the per-element sum of squared gradient rows: for an IndexedSlices gradient with
 # repeated indices it differs from g*g (Keras squares the rows before summing them). None
@@ -40,16 +45,58 @@ def sgd(IN w, IN g, floating[::1] out_w, double lr, double wd, double wd_lr):
             out_w[i] = _decayed(w[i], wd, wd_lr) - lr * g[i]
 
 
+# Chunk length for the split loops: a chunk of new moments is still in L1 when the
+# variable's loop reads it back.
+cdef enum:
+    CHUNK = 1024
+
+
+cdef inline void _finish(const floating* pw, floating* qw, Py_ssize_t start, Py_ssize_t stop,
+                         floating sign, double wd, floating wdc, floating lrc) noexcept nogil:
+    """qw[i] = decayed(w[i]) + sign*qw[i] over a chunk, where qw holds the update term.
+    Reading qw back from the same index keeps the loop to two streams."""
+    cdef Py_ssize_t i
+    if wd != 0.0:
+        if sign > 0:
+            for i in range(start, stop):
+                qw[i] = (pw[i] - pw[i] * wdc * lrc) + qw[i]
+        else:
+            for i in range(start, stop):
+                qw[i] = (pw[i] - pw[i] * wdc * lrc) - qw[i]
+    elif sign > 0:
+        for i in range(start, stop):
+            qw[i] = pw[i] + qw[i]
+    else:
+        for i in range(start, stop):
+            qw[i] = pw[i] - qw[i]
+
+
 def sgd_momentum(IN w, IN g, IN m, floating[::1] out_w, floating[::1] out_m, double lr,
                  double momentum, bint nesterov, double wd, double wd_lr):
-    cdef Py_ssize_t i
-    cdef double mi, wi
+    cdef Py_ssize_t i, start = 0, stop, n = w.shape[0]
+    cdef floating lrc = lr, mu = momentum, wdc = wd, wlr = wd_lr
+    if n == 0:
+        return
+    cdef const floating* pw = &w[0]
+    cdef const floating* pg = &g[0]
+    cdef const floating* pm = &m[0]
+    cdef floating* qw = &out_w[0]
+    cdef floating* qm = &out_m[0]
     with nogil:
-        for i in range(w.shape[0]):
-            wi = _decayed(w[i], wd, wd_lr)
-            mi = momentum * m[i] - lr * g[i]
-            out_m[i] = mi
-            out_w[i] = wi + (momentum * mi - lr * g[i] if nesterov else mi)
+        while start < n:
+            stop = start + CHUNK if start + CHUNK < n else n
+            for i in range(start, stop):
+                qm[i] = mu * pm[i] - lrc * pg[i]
+            if nesterov:
+                for i in range(start, stop):
+                    qw[i] = mu * qm[i] - lrc * pg[i]
+            else:
+                for i in range(start, stop):
+                    qw[i] = qm[i]
+            _finish(pw, qw, start, stop, <floating>1, wd, wdc, wlr)
+            start = stop
+
+
 
 
 def adam(IN w, IN g, IN g2, IN m, IN v, IN vhat, floating[::1] out_w, floating[::1] out_m,
@@ -57,78 +104,121 @@ def adam(IN w, IN g, IN g2, IN m, IN v, IN vhat, floating[::1] out_w, floating[:
          double beta_2, double epsilon, bint amsgrad, double wd, double wd_lr):
     """alpha = lr*sqrt(1-beta_2^t)/(1-beta_1^t); vhat/out_vhat are read only with amsgrad.
 
-    Computed in the buffers' precision (float32 like Keras for float32 variables), with
-    the plain case in its own branch-free loop so the compiler vectorizes it."""
-    cdef Py_ssize_t i, n = w.shape[0]
-    cdef bint has_g2 = g2 is not None
-    cdef floating mi, vi, a = alpha, eps = epsilon
+    Computed in the buffers' precision (float32 like Keras for float32 variables). An
+    output may be its own input (out_m is m) but must not overlap another one. Each chunk runs as branch-free loops of at most
+    five streams: GCC vectorizes a loop only while its run-time alias checks between
+    the streams stay under its limit (ten), which one seven-stream loop exceeds."""
+    cdef Py_ssize_t i, start, stop, n = w.shape[0]
+    cdef floating a = alpha, eps = epsilon, wdc = wd, lrc = wd_lr
     cdef floating c1 = 1.0 - beta_1, c2 = 1.0 - beta_2
     if n == 0:
         return
-    # raw pointers: the compiler then keeps them in registers and vectorizes the loop
     cdef const floating* pw = &w[0]
     cdef const floating* pg = &g[0]
+    cdef const floating* pg2 = &g2[0] if g2 is not None else NULL
     cdef const floating* pm = &m[0]
     cdef const floating* pv = &v[0]
+    cdef const floating* ph = &vhat[0] if amsgrad else NULL
     cdef floating* qw = &out_w[0]
     cdef floating* qm = &out_m[0]
     cdef floating* qv = &out_v[0]
+    cdef floating* qh = &out_vhat[0] if amsgrad else qv
     with nogil:
-        if not has_g2 and not amsgrad and wd == 0.0:
-            for i in range(n):
-                mi = pm[i] + (pg[i] - pm[i]) * c1
-                vi = pv[i] + (pg[i] * pg[i] - pv[i]) * c2
-                qm[i] = mi
-                qv[i] = vi
-                qw[i] = pw[i] - (mi * a) / (_root(vi) + eps)
-        else:
-            for i in range(n):
-                mi = m[i] + (g[i] - m[i]) * c1
-                vi = v[i] + ((g2[i] if has_g2 else g[i] * g[i]) - v[i]) * c2
-                out_m[i] = mi
-                out_v[i] = vi
-                if amsgrad:
-                    if vhat[i] > vi:
-                        vi = vhat[i]
-                    out_vhat[i] = vi
-                out_w[i] = <floating>_decayed(w[i], wd, wd_lr) - (mi * a) / (_root(vi) + eps)
+        start = 0
+        while start < n:
+            stop = start + CHUNK if start + CHUNK < n else n
+            for i in range(start, stop):
+                qm[i] = pm[i] + (pg[i] - pm[i]) * c1
+            if pg2 == NULL:
+                for i in range(start, stop):
+                    qv[i] = pv[i] + (pg[i] * pg[i] - pv[i]) * c2
+            else:
+                for i in range(start, stop):
+                    qv[i] = pv[i] + (pg2[i] - pv[i]) * c2
+            if amsgrad:
+                for i in range(start, stop):
+                    qh[i] = ph[i] if ph[i] > qv[i] else qv[i]
+            if wd != 0.0:
+                for i in range(start, stop):
+                    qw[i] = (pw[i] - pw[i] * wdc * lrc) - (qm[i] * a) / (_root(qh[i]) + eps)
+            else:
+                for i in range(start, stop):
+                    qw[i] = pw[i] - (qm[i] * a) / (_root(qh[i]) + eps)
+            start = stop
 
 
 def rmsprop(IN w, IN g, IN g2, IN s, IN mg, IN mom, floating[::1] out_w, floating[::1] out_s,
             floating[::1] out_mg, floating[::1] out_mom, double lr, double rho,
             double epsilon, double momentum, bint centered, double wd, double wd_lr):
     """mg (mean gradient) is used when centered, mom when momentum > 0."""
-    cdef Py_ssize_t i
-    cdef bint has_g2 = g2 is not None
-    cdef double si, den, mgi, inc
+    cdef Py_ssize_t i, start = 0, stop, n = w.shape[0]
+    cdef floating lrc = lr, r = rho, c = 1.0 - rho, eps = epsilon, mu = momentum
+    cdef floating wdc = wd, wlr = wd_lr
+    if n == 0:
+        return
+    cdef const floating* pw = &w[0]
+    cdef const floating* pg = &g[0]
+    cdef const floating* pg2 = &g2[0] if g2 is not None else NULL
+    cdef const floating* ps = &s[0]
+    cdef const floating* pmg = &mg[0] if centered else NULL
+    cdef const floating* pmom = &mom[0] if momentum > 0.0 else NULL
+    cdef floating* qw = &out_w[0]
+    cdef floating* qs = &out_s[0]
+    cdef floating* qmg = &out_mg[0] if centered else NULL
+    cdef floating* qmom = &out_mom[0] if momentum > 0.0 else NULL
     with nogil:
-        for i in range(w.shape[0]):
-            si = rho * s[i] + (1.0 - rho) * (g2[i] if has_g2 else <double>g[i] * g[i])
-            out_s[i] = si
-            if centered:
-                mgi = rho * mg[i] + (1.0 - rho) * g[i]
-                out_mg[i] = mgi
-                den = si - mgi * mgi + epsilon
+        while start < n:
+            stop = start + CHUNK if start + CHUNK < n else n
+            if pg2 == NULL:
+                for i in range(start, stop):
+                    qs[i] = r * ps[i] + c * (pg[i] * pg[i])
             else:
-                den = si + epsilon
-            inc = lr * g[i] / sqrt(den)
-            if momentum > 0.0:
-                inc = momentum * mom[i] + inc
-                out_mom[i] = inc
-            out_w[i] = _decayed(w[i], wd, wd_lr) - inc
-
+                for i in range(start, stop):
+                    qs[i] = r * ps[i] + c * pg2[i]
+            # qw first holds the denominator, then the step
+            if centered:
+                for i in range(start, stop):
+                    qmg[i] = r * pmg[i] + c * pg[i]
+                for i in range(start, stop):
+                    qw[i] = qs[i] - qmg[i] * qmg[i] + eps
+            else:
+                for i in range(start, stop):
+                    qw[i] = qs[i] + eps
+            for i in range(start, stop):
+                qw[i] = lrc * pg[i] / _root(qw[i])
+            if qmom != NULL:
+                for i in range(start, stop):
+                    qmom[i] = mu * pmom[i] + qw[i]
+                for i in range(start, stop):
+                    qw[i] = qmom[i]
+            _finish(pw, qw, start, stop, <floating>-1, wd, wdc, wlr)
+            start = stop
 
 def adagrad(IN w, IN g, IN g2, IN acc, floating[::1] out_w, floating[::1] out_acc,
             double lr, double epsilon, double wd, double wd_lr):
-    cdef Py_ssize_t i
-    cdef bint has_g2 = g2 is not None
-    cdef double a
+    cdef Py_ssize_t i, start = 0, stop, n = w.shape[0]
+    cdef floating lrc = lr, eps = epsilon, wdc = wd, wlr = wd_lr
+    if n == 0:
+        return
+    cdef const floating* pw = &w[0]
+    cdef const floating* pg = &g[0]
+    cdef const floating* pg2 = &g2[0] if g2 is not None else NULL
+    cdef const floating* pa = &acc[0]
+    cdef floating* qw = &out_w[0]
+    cdef floating* qa = &out_acc[0]
     with nogil:
-        for i in range(w.shape[0]):
-            a = acc[i] + (g2[i] if has_g2 else <double>g[i] * g[i])
-            out_acc[i] = a
-            out_w[i] = _decayed(w[i], wd, wd_lr) - lr * g[i] / sqrt(a + epsilon)
-
+        while start < n:
+            stop = start + CHUNK if start + CHUNK < n else n
+            if pg2 == NULL:
+                for i in range(start, stop):
+                    qa[i] = pa[i] + pg[i] * pg[i]
+            else:
+                for i in range(start, stop):
+                    qa[i] = pa[i] + pg2[i]
+            for i in range(start, stop):
+                qw[i] = lrc * pg[i] / _root(qa[i] + eps)
+            _finish(pw, qw, start, stop, <floating>-1, wd, wdc, wlr)
+            start = stop
 
 def adadelta(IN w, IN g, IN g2, IN acc_g, IN acc_d, floating[::1] out_w,
              floating[::1] out_acc_g, floating[::1] out_acc_d, double lr, double rho,
@@ -147,16 +237,18 @@ def adadelta(IN w, IN g, IN g2, IN acc_g, IN acc_d, floating[::1] out_w,
             out_w[i] = _decayed(w[i], wd, wd_lr) + lr * d
 
 
-def adamax(IN w, IN g, IN m, IN u, floating[::1] out_w, floating[::1] out_m,
+def adamax(IN w, IN g, IN g2, IN m, IN u, floating[::1] out_w, floating[::1] out_m,
            floating[::1] out_u, double lr, double beta_1, double beta_2, double epsilon,
            double beta_1_power, double wd, double wd_lr):
+    """g2 (sparse gradients): the per-element sum of |row|, which replaces |g|."""
     cdef Py_ssize_t i
+    cdef bint has_g2 = g2 is not None
     cdef double mi, ui, ag
     with nogil:
         for i in range(w.shape[0]):
             mi = m[i] + (g[i] - m[i]) * (1.0 - beta_1)
             ui = beta_2 * u[i]
-            ag = fabs(g[i])
+            ag = g2[i] if has_g2 else fabs(g[i])
             if ag > ui:
                 ui = ag
             out_m[i] = mi
@@ -169,20 +261,38 @@ def nadam(IN w, IN g, IN g2, IN m, IN v, floating[::1] out_w, floating[::1] out_
           floating[::1] out_v, double lr, double beta_1, double beta_2, double epsilon,
           double u_t, double u_t_1, double u_product_t, double beta_2_power, double wd,
           double wd_lr):
-    cdef Py_ssize_t i
-    cdef bint has_g2 = g2 is not None
-    cdef double mi, vi, m_hat, v_hat
-    cdef double u_product_t_1 = u_product_t * u_t_1
+    cdef Py_ssize_t i, start = 0, stop, n = w.shape[0]
+    cdef floating c1 = 1.0 - beta_1, c2 = 1.0 - beta_2, lrc = lr, eps = epsilon
+    cdef floating k1 = u_t_1, d1 = 1.0 - u_product_t * u_t_1
+    cdef floating k2 = 1.0 - u_t, d2 = 1.0 - u_product_t, d3 = 1.0 - beta_2_power
+    cdef floating wdc = wd, wlr = wd_lr
+    if n == 0:
+        return
+    cdef const floating* pw = &w[0]
+    cdef const floating* pg = &g[0]
+    cdef const floating* pg2 = &g2[0] if g2 is not None else NULL
+    cdef const floating* pm = &m[0]
+    cdef const floating* pv = &v[0]
+    cdef floating* qw = &out_w[0]
+    cdef floating* qm = &out_m[0]
+    cdef floating* qv = &out_v[0]
     with nogil:
-        for i in range(w.shape[0]):
-            mi = m[i] + (g[i] - m[i]) * (1.0 - beta_1)
-            vi = v[i] + ((g2[i] if has_g2 else <double>g[i] * g[i]) - v[i]) * (1.0 - beta_2)
-            out_m[i] = mi
-            out_v[i] = vi
-            m_hat = u_t_1 * mi / (1.0 - u_product_t_1) + (1.0 - u_t) * g[i] / (1.0 - u_product_t)
-            v_hat = vi / (1.0 - beta_2_power)
-            out_w[i] = _decayed(w[i], wd, wd_lr) - (m_hat * lr) / (sqrt(v_hat) + epsilon)
-
+        while start < n:
+            stop = start + CHUNK if start + CHUNK < n else n
+            for i in range(start, stop):
+                qm[i] = pm[i] + (pg[i] - pm[i]) * c1
+            if pg2 == NULL:
+                for i in range(start, stop):
+                    qv[i] = pv[i] + (pg[i] * pg[i] - pv[i]) * c2
+            else:
+                for i in range(start, stop):
+                    qv[i] = pv[i] + (pg2[i] - pv[i]) * c2
+            for i in range(start, stop):
+                qw[i] = k1 * qm[i] / d1 + k2 * pg[i] / d2
+            for i in range(start, stop):
+                qw[i] = (qw[i] * lrc) / (_root(qv[i] / d3) + eps)
+            _finish(pw, qw, start, stop, <floating>-1, wd, wdc, wlr)
+            start = stop
 
 def ftrl(IN w, IN g, IN g2, IN accum, IN linear, floating[::1] out_w, floating[::1] out_accum,
          floating[::1] out_linear, double lr, double lr_power, double l1, double l2_reg,
@@ -208,14 +318,27 @@ def ftrl(IN w, IN g, IN g2, IN accum, IN linear, floating[::1] out_w, floating[:
 
 def lion(IN w, IN g, IN m, floating[::1] out_w, floating[::1] out_m, double lr,
          double beta_1, double beta_2, double wd, double wd_lr):
-    cdef Py_ssize_t i
-    cdef double c
+    cdef Py_ssize_t i, start = 0, stop, n = w.shape[0]
+    cdef floating b1 = beta_1, c1 = 1.0 - beta_1, b2 = beta_2, c2 = 1.0 - beta_2
+    cdef floating lrc = lr, wdc = wd, wlr = wd_lr
+    if n == 0:
+        return
+    cdef const floating* pw = &w[0]
+    cdef const floating* pg = &g[0]
+    cdef const floating* pm = &m[0]
+    cdef floating* qw = &out_w[0]
+    cdef floating* qm = &out_m[0]
     with nogil:
-        for i in range(w.shape[0]):
-            c = m[i] * beta_1 + g[i] * (1.0 - beta_1)
-            out_m[i] = m[i] * beta_2 + g[i] * (1.0 - beta_2)
-            out_w[i] = _decayed(w[i], wd, wd_lr) - lr * (1.0 if c > 0 else (-1.0 if c < 0 else 0.0))
-
+        while start < n:
+            stop = start + CHUNK if start + CHUNK < n else n
+            for i in range(start, stop):
+                qw[i] = pm[i] * b1 + pg[i] * c1
+            for i in range(start, stop):
+                qw[i] = lrc * ((<floating>(qw[i] > 0)) - (<floating>(qw[i] < 0)))
+            for i in range(start, stop):
+                qm[i] = pm[i] * b2 + pg[i] * c2
+            _finish(pw, qw, start, stop, <floating>-1, wd, wdc, wlr)
+            start = stop
 
 def ema(IN avg, IN w, floating[::1] out_avg, double momentum):
     """Exponential moving average: avg*momentum + w*(1-momentum)."""

@@ -6,6 +6,7 @@ the slots; it returns the new `w` and the new slots.
 """
 
 import math
+import re
 
 import numpy as np
 
@@ -20,6 +21,15 @@ def _empty(*like):
 def _f32(x):
     """A hyperparameter as Keras casts a Python float to float32 state."""
     return float(np.float32(x))
+
+
+def _step_size(dtype, lr, beta_1, beta_2, t):
+    """Adam's lr*sqrt(1 - beta_2^t)/(1 - beta_1^t), in the variable's dtype as Keras
+    computes it (the betas rounded to float32 first)."""
+    f = np.dtype(dtype).type
+    one, step = f(1), f(t)
+    return float(f(lr) * np.sqrt(one - f(_f32(beta_2)) ** step)
+                 / (one - f(_f32(beta_1)) ** step))
 
 
 class SGD(Optimizer):
@@ -92,7 +102,7 @@ class Adam(Optimizer):
 
     def _update(self, var, w, g, g2, slots, lr, wd):
         t = self._step_number()
-        alpha = lr * math.sqrt(1 - _f32(self.beta_2) ** t) / (1 - _f32(self.beta_1) ** t)
+        alpha = _step_size(w.dtype, lr, self.beta_1, self.beta_2, t)
         m, v = slots[0], slots[1]
         vhat = slots[2] if self.amsgrad else v
         out, out_m, out_v = _empty(w, m, v)
@@ -247,7 +257,8 @@ class Adamax(Optimizer):
     """Adamax: Adam with the infinity norm in place of the second moment."""
 
     _slot_names = ("momentum", "norm")
-    _needs_g2 = False
+    # with repeated indices Keras takes |row| before summing: u = max(b2*u, sum |g_i|)
+    _row_stat = "abs"
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
@@ -268,7 +279,7 @@ class Adamax(Optimizer):
     def _update(self, var, w, g, g2, slots, lr, wd):
         m, u = slots
         out, out_m, out_u = _empty(w, m, u)
-        _optim.adamax(w, g, m, u, out, out_m, out_u, lr, float(self.beta_1),
+        _optim.adamax(w, g, g2, m, u, out, out_m, out_u, lr, float(self.beta_1),
                       float(self.beta_2), float(self.epsilon),
                       _f32(self.beta_1) ** self._step_number(), wd, lr)
         return out, [out_m, out_u]
@@ -436,7 +447,15 @@ class Adafactor(Optimizer):
     one fused kernel.
     """
 
-    _needs_g2 = False
+    _sparse_rows = None    # the rows of the sparse gradient being applied, else None
+
+    def _update_variable(self, var, grad, slots, lr, wd):
+        # the clipping rms of a sparse gradient counts its rows, so _update needs them
+        self._sparse_rows = grad if grad.sparse else None
+        try:
+            super()._update_variable(var, grad, slots, lr, wd)
+        finally:
+            self._sparse_rows = None
 
     def __init__(self, learning_rate=0.001, beta_2_decay=-0.8, epsilon_1=1e-30,
                  epsilon_2=1e-3, clip_threshold=1.0, relative_step=True, weight_decay=None,
@@ -479,7 +498,7 @@ class Adafactor(Optimizer):
             w = w - w * wd * lr
         rho_t = min(lr, 1 / math.sqrt(t))
         alpha_t = max(self.epsilon_2, rms(w)) * rho_t
-        g_sq = np.square(g) + self.epsilon_1
+        g_sq = (np.square(g) if g2 is None else g2.reshape(shape)) + self.epsilon_1
         beta_2_t = 1 - t ** self.beta_2_decay
         if len(shape) >= 2:
             r = slots[0].reshape(shape[:-1])
@@ -492,7 +511,14 @@ class Adafactor(Optimizer):
             v = beta_2_t * slots[2].reshape(shape) + (1 - beta_2_t) * g_sq
             new_slots = [slots[0], slots[1], v]
         u = g / np.sqrt(v)
-        u_hat = u / max(1.0, rms(u) / self.clip_threshold)
+        rows = self._sparse_rows
+        if rows is None:
+            u_rms = rms(u)
+        else:
+            # Keras divides each row by the root of v, so the rms sums squared rows
+            root = np.sqrt(v.reshape(shape[0], -1))[rows.indices]
+            u_rms = math.sqrt(float(np.sum(np.square(rows.values / root))) / max(u.size, 1))
+        u_hat = u / max(1.0, u_rms / self.clip_threshold)
         out = w - alpha_t * u_hat
         return out.astype(w.dtype).reshape(-1), [np.asarray(s).reshape(-1)
                                                  for s in new_slots]
@@ -544,3 +570,187 @@ class Lamb(Optimizer):
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
                 "epsilon": self.epsilon}
+
+
+class ScheduleFreeAdamW(Optimizer):
+    """Schedule-Free AdamW (Defazio et al., 2024): no learning-rate schedule, an
+    interpolation between the gradient sequence `z` (the `momentum` slot, starting at
+    the variable's value) and its running average `x`; the variable holds
+    `y = (1 - beta_1) z + beta_1 x`.
+
+    Per step t: `v += (g² - v)(1 - beta_2)`; `z -= lr_t g / (sqrt(v/(1 - beta_2^t)) + ε)`
+    with `lr_t = lr·min(t/warmup_steps, 1)`; then `x` (recovered from `y` and the new `z`)
+    moves to `z` by `1/t`, and `y` is recomputed. Runs as numpy passes.
+    """
+
+    _slot_names = ("momentum", "velocity")
+    _slot_groups = (2,)
+
+    def __init__(self, learning_rate=0.0025, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                 warmup_steps=0, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps,
+                         name=name, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.warmup_steps = warmup_steps
+
+    def _slots_for(self, var):
+        z = self._zeros_like(var, "momentum")
+        z.assign(np.asarray(var))
+        return [z, self._zeros_like(var, "velocity")]
+
+    def _update(self, var, w, g, g2, slots, lr, wd):
+        f = w.dtype.type
+        t = f(self._step_number())
+        # the hyperparameters are cast to the variable's dtype from float32, as Keras does
+        b1, b2, eps = f(_f32(self.beta_1)), f(_f32(self.beta_2)), f(_f32(self.epsilon))
+        lr = f(lr)
+        if wd:
+            w = w - w * f(wd) * lr
+        if self.warmup_steps > 0:
+            lr = lr * min(t / f(self.warmup_steps), f(1.0))
+        z, v = slots
+        v = v + ((g * g if g2 is None else g2) - v) * (f(1) - b2)
+        z = z - (lr * g) / (np.sqrt(v / (f(1) - b2 ** t)) + eps)
+        weight = f(1) / t
+        # x is recovered from y and the updated z (Keras reads the momentum after writing it)
+        x = (w - (f(1) - b1) * z) / b1
+        x = (f(1) - weight) * x + weight * z
+        return (f(1) - b1) * z + b1 * x, [z, v]
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon, "warmup_steps": self.warmup_steps}
+
+
+def _variable_path(var):
+    """A variable's path as Keras names it (its name without the ':0')."""
+    name = var.name
+    return name[:-2] if name.endswith(":0") else name
+
+
+class Muon(Optimizer):
+    """Muon (Jordan et al., 2024): momentum orthogonalised by a Newton-Schulz iteration,
+    for 2-D variables; every other variable (and embeddings and `exclude_layers` matches
+    when asked) takes an AdamW step instead.
+
+    Muon step: `m = momentum·m + g`; `u = g + momentum·m` (Nesterov) or `m`; `u` is
+    normalised to unit Frobenius norm and run through `ns_steps` quintic Newton-Schulz
+    iterations with coefficients `(muon_a, muon_b, muon_c)`; `var -= lr·u·sqrt(max(n, k))
+    ·rms_rate` (without the factor when `rms_rate` is None). The AdamW step uses
+    `lr·adam_lr_ratio` and `adam_weight_decay`. A variable's path is its name without
+    ':0'.
+    """
+
+    def __init__(self, learning_rate=0.001, adam_beta_1=0.9, adam_beta_2=0.999,
+                 adam_weight_decay=0.004, epsilon=1e-7, weight_decay=0.004, clipnorm=None,
+                 clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, exclude_layers=None,
+                 exclude_embeddings=True, muon_a=3.4445, muon_b=-4.7750, muon_c=2.0315,
+                 adam_lr_ratio=1, momentum=0.95, ns_steps=5, nesterov=True, rms_rate=0.2,
+                 **kwargs):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm,
+                         use_ema=use_ema, ema_momentum=ema_momentum,
+                         ema_overwrite_frequency=ema_overwrite_frequency,
+                         loss_scale_factor=loss_scale_factor,
+                         gradient_accumulation_steps=gradient_accumulation_steps,
+                         name=name, **kwargs)
+        self.adam_beta_1 = adam_beta_1
+        self.adam_beta_2 = adam_beta_2
+        self.epsilon = epsilon
+        self.muon_a = muon_a
+        self.muon_b = muon_b
+        self.muon_c = muon_c
+        self.adam_lr_ratio = adam_lr_ratio
+        self.momentum = momentum
+        self.ns_steps = ns_steps
+        self.nesterov = nesterov
+        self.exclude_embeddings = exclude_embeddings
+        self.exclude_layers = exclude_layers or []
+        self.adam_weight_decay = adam_weight_decay
+        self.rms_rate = rms_rate
+
+    def _should_use_adamw(self, var):
+        if len(var.shape) != 2:
+            return True
+        path = _variable_path(var)
+        if self.exclude_embeddings and "embedding" in path.lower():
+            return True
+        return any(re.search(k, path) for k in self.exclude_layers)
+
+    def _slots_for(self, var):
+        slots = [self._zeros_like(var, "momentum")]
+        if self._should_use_adamw(var):
+            slots.append(self._zeros_like(var, "velocity"))
+        return slots
+
+    def _weight_decay_for(self, var):
+        # Muon's variables decay by weight_decay, the AdamW ones by adam_weight_decay
+        rate = self.adam_weight_decay if self._should_use_adamw(var) else self.weight_decay
+        if rate is None or id(var) in self._exclude_ids or any(
+                s in var.name for s in self._exclude_names):
+            return 0.0
+        return _f32(rate)
+
+    def _update(self, var, w, g, g2, slots, lr, wd):
+        if len(slots) == 2:
+            return self._adamw(w, g, g2, slots, lr, wd)
+        f = w.dtype.type
+        if wd:
+            w = w - w * f(wd) * f(lr)
+        shape = tuple(var.shape)
+        m = slots[0] + (g + slots[0] * f(self.momentum - 1))
+        u = g + f(self.momentum) * m if self.nesterov else m
+        u = _newton_schulz5(u.reshape(shape), self.ns_steps,
+                            (self.muon_a, self.muon_b, self.muon_c))
+        step = f(lr) * u
+        if self.rms_rate is not None:
+            # Keras takes this root in float32
+            step = step * f(np.sqrt(np.float32(max(shape)))) * f(self.rms_rate)
+        return w - step.reshape(-1), [m]
+
+    def _adamw(self, w, g, g2, slots, lr, wd):
+        adam_lr = _f32(np.float32(lr) * np.float32(self.adam_lr_ratio))
+        t = self._step_number()
+        alpha = _step_size(w.dtype, adam_lr, self.adam_beta_1, self.adam_beta_2, t)
+        m, v = slots
+        out, out_m, out_v = _empty(w, m, v)
+        _optim.adam(w, g, g2, m, v, v, out, out_m, out_v, out_v, alpha,
+                    float(self.adam_beta_1), float(self.adam_beta_2), float(self.epsilon),
+                    False, wd, lr)
+        return out, [out_m, out_v]
+
+    def get_config(self):
+        return {**super().get_config(), "adam_beta_1": self.adam_beta_1,
+                "adam_beta_2": self.adam_beta_2, "epsilon": self.epsilon,
+                "exclude_layers": self.exclude_layers, "muon_a": self.muon_a,
+                "muon_b": self.muon_b, "muon_c": self.muon_c,
+                "adam_lr_ratio": self.adam_lr_ratio, "momentum": self.momentum,
+                "ns_steps": self.ns_steps, "nesterov": self.nesterov,
+                "exclude_embeddings": self.exclude_embeddings,
+                "adam_weight_decay": self.adam_weight_decay, "rms_rate": self.rms_rate}
+
+
+def _newton_schulz5(x, steps, coefficients):
+    """The quintic Newton-Schulz iteration towards the orthogonal factor of `x`, on its
+    wide orientation."""
+    a, b, c = coefficients
+    tall = x.shape[-2] > x.shape[-1]
+    if tall:
+        x = np.swapaxes(x, -1, -2)
+    x = x / (np.sqrt(np.sum(np.square(x), axis=(-2, -1), keepdims=True)) + 1e-7)
+    for _ in range(steps):
+        gram = x @ np.swapaxes(x, -1, -2)
+        x = a * x + (b * gram + c * gram @ gram) @ x
+    return np.swapaxes(x, -1, -2) if tall else x

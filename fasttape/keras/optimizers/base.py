@@ -28,6 +28,16 @@ def _unique_name(base):
     return base if n == 0 else f"{base}_{n}"
 
 
+def _array(x):
+    """The numpy value of a Variable or Tensor without a copy (the optimizer's hot path:
+    np.asarray goes through `__array__`), of anything else through numpy."""
+    if isinstance(x, _engine.Variable):
+        return _engine.variable_value(x)
+    if isinstance(x, _engine.Tensor):
+        return x._value
+    return np.asarray(x)
+
+
 def _slot_base(var):
     return var.name.replace("/", "_").replace(":", "_")
 
@@ -65,6 +75,7 @@ class Optimizer:
     _slot_names = ()
     _slot_groups = ()      # slots made together are listed per variable, groups in turn
     _needs_g2 = True       # the kernel reads the sum of squared gradient rows
+    _row_stat = "square"   # what g2 sums over the rows of a sparse gradient ("abs": |row|)
 
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
                  global_clipnorm=None, use_ema=False, ema_momentum=0.99,
@@ -164,7 +175,7 @@ class Optimizer:
 
     def _current_lr(self):
         """The learning rate for this step as a float32-rounded Python float."""
-        return float(np.float32(np.asarray(self.learning_rate)))
+        return float(np.float32(_array(self.learning_rate)))
 
     @property
     def variables(self):
@@ -280,6 +291,13 @@ class Optimizer:
         prepared = [(_prepare_gradient(g, v), v) for g, v in kept]
         lr = self._current_lr()
         if self.loss_scale_factor is not None:
+            for g, v in prepared:
+                if g.sparse:
+                    # Keras divides each gradient by the factor, which IndexedSlices refuse
+                    raise TypeError(
+                        f"`loss_scale_factor` cannot unscale the IndexedSlices gradient of "
+                        f"variable '{v.name}': unsupported operand type(s) for /: "
+                        "'IndexedSlices' and 'float'")
             for g, _ in prepared:
                 g.scale(1.0 / self.loss_scale_factor)
         if self.gradient_accumulation_steps:
@@ -306,30 +324,34 @@ class Optimizer:
             _engine.replace_value(acc, np.zeros_like(np.asarray(acc)))
 
     def _step(self, prepared, lr):
-        _clip(self, [g for g, _ in prepared])
+        _clip(self, prepared)
         self._before_update()
         for g, var in prepared:
             slots = self._slots[self._index[id(var)]]
-            wd = float(np.float32(self.weight_decay)) if self._uses_weight_decay(var) else 0.0
-            self._update_variable(var, g, slots, lr, wd)
+            self._update_variable(var, g, slots, lr, self._weight_decay_for(var))
         if self.use_ema:
             self._update_ema()
+
+    def _weight_decay_for(self, var):
+        """The decay rate for `var` this step (float32-rounded), 0 for none."""
+        return float(np.float32(self.weight_decay)) if self._uses_weight_decay(var) else 0.0
 
     def _before_update(self):
         """Per-step state shared by all variables (Nadam's momentum product)."""
 
     def _update_variable(self, var, grad, slots, lr, wd):
-        w = np.asarray(var)
+        w = _array(var)
         dtype = w.dtype
         compute = dtype if dtype in _FLOATS else np.dtype(np.float32)
         g = _dense(grad, var, compute)
-        g2 = _squares(grad, var, compute) if grad.sparse and self._needs_g2 else None
-        flat = [np.asarray(s).reshape(-1).astype(compute, copy=False) for s in slots]
+        g2 = (_row_sums(grad, var, compute, self._row_stat)
+              if grad.sparse and self._needs_g2 else None)
+        flat = [_array(s).reshape(-1).astype(compute, copy=False) for s in slots]
         new_w, new_slots = self._update(var, w.reshape(-1).astype(compute, copy=False),
                                         g, g2, flat, lr, wd)
         _engine.replace_value(var, new_w.reshape(w.shape).astype(dtype, copy=False))
         for slot, new in zip(slots, new_slots):
-            old = np.asarray(slot)
+            old = _array(slot)
             _engine.replace_value(slot, new.reshape(old.shape).astype(old.dtype, copy=False))
 
     def _update(self, var, w, g, g2, slots, lr, wd):
@@ -439,7 +461,7 @@ def _check_variable(var):
 def _prepare_gradient(grad, var):
     """The gradient as float arrays of the variable's compute dtype, checked for shape."""
     shape = tuple(var.shape)
-    dtype = np.asarray(var).dtype
+    dtype = _array(var).dtype
     compute = dtype if dtype in _FLOATS else np.dtype(np.float32)
     if isinstance(grad, IndexedSlices):
         values = np.asarray(grad.values)
@@ -458,7 +480,7 @@ def _prepare_gradient(grad, var):
                 f"[0, {shape[0]}) for variable '{var.name}'")
         return _Gradient(values=values.astype(compute).reshape(indices.size, -1),
                          indices=indices.astype(np.int64))
-    g = np.asarray(grad)
+    g = _array(grad)
     if g.dtype.kind not in "fiub":
         raise TypeError(f"Gradient for variable '{var.name}' has dtype {g.dtype}; expected a "
                         "real number type")
@@ -485,17 +507,23 @@ def _dense(grad, var, compute=None):
     return out.reshape(-1)
 
 
-def _squares(grad, var, compute):
-    """The per-element sum of the squared rows of an IndexedSlices gradient."""
+def _row_sums(grad, var, compute, stat):
+    """The per-element sum of the squared ("square") or absolute ("abs") rows of an
+    IndexedSlices gradient."""
     from fasttape import _optim
     values = grad.values.astype(compute, copy=False)
     out = np.zeros(_rows(var), dtype=compute)
-    _optim.scatter_rows(values.reshape(-1), grad.indices, out, True)
+    if stat == "abs":
+        _optim.scatter_rows(np.abs(values).reshape(-1), grad.indices, out, False)
+    else:
+        _optim.scatter_rows(values.reshape(-1), grad.indices, out, True)
     return out.reshape(-1)
 
 
-def _clip(opt, grads):
-    """clipnorm (per gradient), global_clipnorm, or clipvalue, in place on `grads`."""
+def _clip(opt, prepared):
+    """clipnorm (per gradient), global_clipnorm, or clipvalue, in place on the gradients
+    of the (gradient, variable) pairs."""
+    grads = [g for g, _ in prepared]
     if opt.clipnorm and opt.clipnorm > 0:
         for g in grads:
             (a,) = g.arrays()
@@ -509,8 +537,11 @@ def _clip(opt, grads):
         scale = c * min(1.0 / norm if norm else math.inf, 1.0 / c)
         if not math.isfinite(norm):
             scale = math.nan
-        for g in grads:
+        for g, var in prepared:
             g.scale(scale)
+            if g.sparse:
+                # the norm counts the rows, but the scaled gradient comes out dense
+                g.dense, g.values, g.indices = _dense(g, var), None, None
     elif opt.clipvalue and opt.clipvalue > 0:
         v = opt.clipvalue
         for g in grads:
