@@ -6,7 +6,7 @@ from collections.abc import MutableMapping
 
 from fasttape.keras.optimizers.algorithms import _variable_path
 from fasttape.keras.optimizers.base import (
-    Optimizer, _check_variable, _prepare_gradient, deserialize,
+    Optimizer, _check_variable, _prepare_gradient, deserialize, serialize,
 )
 from fasttape.keras.optimizers.loss_scale import LossScaleOptimizer
 
@@ -69,7 +69,6 @@ class OptimizerMap(MutableMapping):
         return self[_variable_path(variable)]
 
     def get_config(self):
-        from fasttape.keras.optimizers import serialize
         return {"default_optimizer": serialize(self._default_optimizer),
                 "optimizer_map": {k: serialize(v) for k, v in self._optimizer_map.items()}}
 
