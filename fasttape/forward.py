@@ -19,11 +19,12 @@ rules as ops, which accumulators can see, so `acc.jvp(tape.gradient(y, x))` give
 Hessian-vector product.
 """
 
+import sys
 import threading
 
 import numpy as np
 
-from fasttape import _engine, nest
+from fasttape import _engine, _forward, _forward_numpy, nest
 from fasttape._convert import convert_to_tensor
 from fasttape._engine import Tensor, _TensorLike
 from fasttape.ops._registry import JVPS, RULE_READS
@@ -44,6 +45,12 @@ class _State(threading.local):
 
 
 _state = _State()
+_ARRAY_JVPS = _forward_numpy.jvp_table()
+_FUSED_JVPS = _forward_numpy.fused_table()
+# sys.getrefcount of a tensor held only by the outputs dict, seen from
+# ForwardAccumulator._drop_unreferenced (the dict, the argument)
+_UNREFERENCED = 2
+_SWEEP_MIN = 256        # outputs held before the first sweep for unreferenced ones
 
 
 def _key(x):
@@ -182,7 +189,11 @@ class ForwardAccumulator:
         self._tangents = {}
         self._int_tangents = {}         # integer primals: jvp() returns them, ops ignore them
         self._level = None
-        self._observer = self._observe      # one bound method, to pop it by identity
+        self._depth = 0                 # tapes recording when it was entered
+        # The op outputs with a tangent, by id: a tangent is dropped once nothing but
+        # this dict holds its tensor (nothing can use or ask for it any more).
+        self._outputs = {}
+        self._observer = None
         if isinstance(primals, _TensorLike) and isinstance(tangents, _TensorLike):
             self._watch(primals, tangents)          # the common case, without nest
             return
@@ -215,6 +226,13 @@ class ForwardAccumulator:
         if self._level is not None:
             raise ValueError("Accumulator is already recording.")
         self._level = len(_state.active)
+        self._depth = len(_engine._thread.active)
+        # with no tape, observer or accumulator before it, nothing can see how this
+        # accumulator computes its JVPs: they may run on arrays
+        private = self._level == 0 and self._depth == 0 and not _engine.active_observers()
+        self._observer = _forward.Observer(self, _state, self._level, private,
+                                           self._tangents, self._outputs, _ARRAY_JVPS,
+                                           _FUSED_JVPS, _SWEEP_MIN)
         _state.active.append(self)
         if _state.keeper is None:
             _state.keeper = _engine._Tape(False)
@@ -232,28 +250,32 @@ class ForwardAccumulator:
             _engine.pop_tape(_state.keeper)
             _state.keeper = None
 
-    def _observe(self, op, inputs, attrs, out):
+    def _rule_jvp(self, op, inputs, attrs, out, ts):
+        """The output's tangent from the op's rules, computed as ops (the observer's
+        path when it cannot compute it on arrays)."""
         busy = _state.busy
-        if busy is not None and self._level >= busy:
-            return                  # part of this (or an inner) accumulator's JVP
-        tangents = self._tangents
-        ts = None
-        for k, x in enumerate(inputs):
-            # (only float tensors ever get a tangent)
-            t = tangents.get(x._id if type(x) is Tensor else _engine.source_key(x))
-            if t is not None:
-                if ts is None:
-                    ts = [None] * len(inputs)
-                ts[k] = t
-        if ts is None or not _engine.is_floating(out):
-            return
         _state.busy = self._level
+        # tapes entered after this accumulator do not see its JVP computations
+        hidden = _engine._thread.active[self._depth:]
+        for tape in reversed(hidden):
+            _engine.pop_tape(tape)
         try:
-            tangent = jvp_of(op, inputs, attrs, out, ts)
+            return jvp_of(op, inputs, attrs, out, ts)
         finally:
+            for tape in hidden:
+                _engine.push_tape(tape)
             _state.busy = busy
-        if tangent is not None:
-            tangents[out._id] = tangent
+
+    _conform = staticmethod(_forward_numpy.conform)
+
+    def _drop_unreferenced(self):
+        outputs = self._outputs
+        tangents = self._tangents
+        for key in list(outputs):
+            if sys.getrefcount(outputs[key]) <= _UNREFERENCED:
+                del outputs[key]
+                tangents.pop(key, None)
+        self._observer.sweep_at = max(_SWEEP_MIN, 2 * len(outputs))
 
     def jvp(self, primals, unconnected_gradients=UnconnectedGradients.NONE):
         """The tangents of `primals` (a nest of tensors computed inside the block).
