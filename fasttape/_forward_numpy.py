@@ -8,10 +8,10 @@ output, or NotImplemented to fall back to the rule-based JVP (which runs as ops)
 
 import numpy as np
 
-from fasttape import _kernels
+from fasttape import _forward, _kernels
 from fasttape.ops._registry import JVPS, OPS
 
-__all__ = ["conform", "fused_table", "jvp_table"]
+__all__ = ["binary_table", "conform", "fused_table", "jvp_table"]
 
 
 def _only_first(fn):
@@ -27,7 +27,8 @@ def _pow(op, xs, ts, attrs, out):
     if ts[1] is not None:
         return NotImplemented      # the exponent's term has TF's x <= 0 special case
     x, y = xs
-    return ts[0] * y * np.power(x, y - 1)
+    result = _forward.pow_jvp(ts[0], x, y)      # a 0-d exponent, in one loop
+    return ts[0] * y * np.power(x, y - 1) if result is None else result
 
 
 def _add(op, xs, ts, attrs, out):
@@ -119,6 +120,14 @@ def fused_table():
             if name in _BY_NAME and name in by_name}
 
 
+def binary_table():
+    """({op code: 0 add, 1 subtract, 2 multiply}, their forward kernel indices)."""
+    kinds = {"add": 0, "subtract": 1, "multiply": 2}
+    table = {op.code: kinds[op.name] for op in OPS if op.name in kinds}
+    kernels = tuple(_kernels.BINARY[name][0] for name in ("add", "subtract", "multiply"))
+    return table, kernels
+
+
 def jvp_table():
     """{op code: JVP on arrays}."""
     return _TABLE if _TABLE is not None else _table()
@@ -126,4 +135,7 @@ def jvp_table():
 
 def conform(result, out):
     """`result` as an array of the output's shape and dtype."""
-    return np.array(np.broadcast_to(result, out.shape), dtype=out.dtype)
+    result = np.asarray(result, dtype=out.dtype)       # (numpy scalars from reductions)
+    if result.shape != out.shape:
+        result = np.array(np.broadcast_to(result, out.shape))
+    return result

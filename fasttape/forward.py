@@ -47,6 +47,7 @@ class _State(threading.local):
 _state = _State()
 _ARRAY_JVPS = _forward_numpy.jvp_table()
 _FUSED_JVPS = _forward_numpy.fused_table()
+_BINARY_JVPS, _BINARY_KERNELS = _forward_numpy.binary_table()
 # sys.getrefcount of a tensor held only by the outputs dict, seen from
 # ForwardAccumulator._drop_unreferenced (the dict, the argument)
 _UNREFERENCED = 2
@@ -232,7 +233,8 @@ class ForwardAccumulator:
         private = self._level == 0 and self._depth == 0 and not _engine.active_observers()
         self._observer = _forward.Observer(self, _state, self._level, private,
                                            self._tangents, self._outputs, _ARRAY_JVPS,
-                                           _FUSED_JVPS, _SWEEP_MIN)
+                                           _FUSED_JVPS, _BINARY_JVPS, _BINARY_KERNELS,
+                                           _SWEEP_MIN)
         _state.active.append(self)
         if _state.keeper is None:
             _state.keeper = _engine._Tape(False)
@@ -244,6 +246,8 @@ class ForwardAccumulator:
         if self._level is None:
             return
         _engine.pop_observer(self._observer)
+        self._observer = None           # (it refers back to self: no cycle left)
+        self._outputs.clear()           # only needed to drop tangents while active
         _state.active.remove(self)
         self._level = None
         if not _state.active and _state.keeper is not None:

@@ -9,10 +9,11 @@
 # goes back to the accumulator, which derives the JVP from the op's rule, as ops.
 
 cimport numpy as cnp
+from libc.math cimport pow as c_pow
 from cpython.dict cimport PyDict_GetItem, PyDict_SetItem
 
 from fasttape._engine cimport OpDef, Tensor
-from fasttape._kernels cimport run_backward, same_shape
+from fasttape._kernels cimport run_backward, run_forward_binary, same_shape
 
 from fasttape import _engine
 
@@ -50,10 +51,13 @@ cdef class Observer:
     cdef dict outputs
     cdef dict table
     cdef dict fused
+    cdef dict binary
+    cdef int k_add, k_sub, k_mul
     cdef public Py_ssize_t sweep_at
 
     def __init__(self, acc, state, int level, bint private, dict tangents, dict outputs,
-                 dict table, dict fused, Py_ssize_t sweep_at):
+                 dict table, dict fused, dict binary, tuple binary_kernels,
+                 Py_ssize_t sweep_at):
         self.acc = acc
         self.state = state
         self.level = level
@@ -62,6 +66,8 @@ cdef class Observer:
         self.outputs = outputs
         self.table = table
         self.fused = fused
+        self.binary = binary
+        self.k_add, self.k_sub, self.k_mul = binary_kernels
         self.sweep_at = sweep_at
 
     def __call__(self, OpDef op, tuple inputs, tuple attrs, Tensor out):
@@ -122,6 +128,11 @@ cdef class Observer:
                         and cnp.PyArray_IS_C_CONTIGUOUS(t)
                         and cnp.PyArray_IS_C_CONTIGUOUS(saved)):
                     return _wrap(run_backward(kernel, t, saved))
+        entry = PyDict_GetItem(self.binary, op.code)
+        if entry != NULL:
+            result = self._binary(<int><object>entry, inputs, ts, value)
+            if result is not None:
+                return result
         cdef list arrays = [None] * n
         cdef list tarrays = [None] * n
         cdef cnp.ndarray a
@@ -142,3 +153,91 @@ cdef class Observer:
                 or cnp.PyArray_TYPE(<cnp.ndarray>result) != cnp.PyArray_TYPE(value)):
             result = self.acc._conform(result, value)
         return _wrap(result)
+
+    cdef object _binary(self, int kind, tuple inputs, list ts, cnp.ndarray value):
+        """add (0), subtract (1), multiply (2) by the small-array kernels; None when
+        they do not apply (broadcasting, other dtypes, large arrays)."""
+        cdef object t0 = ts[0], t1 = ts[1], r0 = None, r1 = None
+        cdef cnp.ndarray a, b
+        if kind == 2:
+            a = _array_of(inputs[0])
+            b = _array_of(inputs[1])
+            if t0 is not None:
+                r0 = run_forward_binary(self.k_mul, (<Tensor>t0)._value, b)
+                if r0 is None:
+                    return None
+            if t1 is not None:
+                r1 = run_forward_binary(self.k_mul, a, (<Tensor>t1)._value)
+                if r1 is None:
+                    return None
+        else:
+            if t0 is not None:
+                r0 = (<Tensor>t0)._value
+            if t1 is not None:
+                r1 = (<Tensor>t1)._value
+                if r0 is None and kind == 1:
+                    return None         # (-t1: numpy)
+        if r0 is not None and r1 is not None:
+            r0 = run_forward_binary(self.k_sub if kind == 1 else self.k_add,
+                                    <cnp.ndarray>r0, <cnp.ndarray>r1)
+            if r0 is None:
+                return None
+        elif r0 is None:
+            r0 = r1
+        if (not same_shape(<cnp.ndarray>r0, value)
+                or cnp.PyArray_TYPE(<cnp.ndarray>r0) != cnp.PyArray_TYPE(value)):
+            return None
+        if kind != 2 and r1 is None:
+            return t0                   # the tangent passes through unchanged
+        if kind == 0 and t0 is None:
+            return t1
+        return _wrap(r0)
+
+
+def pow_jvp(cnp.ndarray t, cnp.ndarray x, cnp.ndarray y):
+    """t * y * x**(y - 1) for a 0-d exponent y and float32/64 C-contiguous t and x of one
+    shape; None otherwise. Small integer exponents multiply (no pow call)."""
+    cdef int type_num = cnp.PyArray_TYPE(x)
+    if ((type_num != cnp.NPY_FLOAT32 and type_num != cnp.NPY_FLOAT64)
+            or cnp.PyArray_TYPE(t) != type_num or cnp.PyArray_TYPE(y) != type_num
+            or cnp.PyArray_NDIM(y) != 0 or not same_shape(t, x)
+            or not cnp.PyArray_IS_C_CONTIGUOUS(t) or not cnp.PyArray_IS_C_CONTIGUOUS(x)):
+        return None
+    cdef double c = float(y.item())
+    cdef cnp.ndarray out = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(x), cnp.PyArray_DIMS(x),
+                                             type_num, 0)
+    cdef Py_ssize_t i, n = cnp.PyArray_SIZE(x)
+    cdef float* xf
+    cdef float* tf
+    cdef float* of
+    cdef double* xd
+    cdef double* td
+    cdef double* od
+    cdef float cf = <float>c
+    if type_num == cnp.NPY_FLOAT32:
+        xf = <float*>cnp.PyArray_DATA(x)
+        tf = <float*>cnp.PyArray_DATA(t)
+        of = <float*>cnp.PyArray_DATA(out)
+        if c == 2.0:
+            for i in range(n):
+                of[i] = tf[i] * (cf * xf[i])
+        elif c == 3.0:
+            for i in range(n):
+                of[i] = tf[i] * (cf * (xf[i] * xf[i]))
+        else:
+            for i in range(n):
+                of[i] = tf[i] * (cf * <float>c_pow(xf[i], c - 1.0))
+    else:
+        xd = <double*>cnp.PyArray_DATA(x)
+        td = <double*>cnp.PyArray_DATA(t)
+        od = <double*>cnp.PyArray_DATA(out)
+        if c == 2.0:
+            for i in range(n):
+                od[i] = td[i] * (c * xd[i])
+        elif c == 3.0:
+            for i in range(n):
+                od[i] = td[i] * (c * (xd[i] * xd[i]))
+        else:
+            for i in range(n):
+                od[i] = td[i] * (c * c_pow(xd[i], c - 1.0))
+    return out
