@@ -308,3 +308,16 @@ def test_recompute_grad_and_grad_pass_through_under_forward_mode():
         z = tf.grad_pass_through(tf.round)(x * 1.4)
     close(acc.jvp(y), np.cos(1.0) + np.sin(1.0))
     close(acc.jvp(z), 1.4)
+
+
+def test_matmul_outer_products_equal_numpy_and_keep_its_errors():
+    # a contraction over one term (the batched outer products of per-example gradients)
+    rng = np.random.default_rng(3)
+    g = rng.standard_normal((5, 1, 4)).astype(np.float32)
+    h = rng.standard_normal((5, 1, 1)).astype(np.float32)
+    out = tf.linalg.matmul(tf.constant(g), tf.constant(h), transpose_a=True)
+    np.testing.assert_array_equal(out.numpy(), np.matmul(np.swapaxes(g, -1, -2), h))
+    np.testing.assert_array_equal((tf.constant(np.ones((3, 1))) @ tf.constant(np.ones((1, 2)))).numpy(),
+                                  np.ones((3, 2)))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="compatible batch dimensions"):
+        tf.constant(np.ones((2, 3, 1))) @ tf.constant(np.ones((4, 1, 5)))
