@@ -121,8 +121,9 @@ def fused_table():
 
 
 def binary_table():
-    """({op code: 0 add, 1 subtract, 2 multiply}, their forward kernel indices)."""
-    kinds = {"add": 0, "subtract": 1, "multiply": 2}
+    """({op code: 0 add, 1 subtract, 2 multiply, 3 pow}, the forward kernel indices of
+    the first three)."""
+    kinds = {"add": 0, "subtract": 1, "multiply": 2, "pow": 3}
     table = {op.code: kinds[op.name] for op in OPS if op.name in kinds}
     kernels = tuple(_kernels.BINARY[name][0] for name in ("add", "subtract", "multiply"))
     return table, kernels
