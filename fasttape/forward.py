@@ -11,12 +11,16 @@ This is one evaluation of the rule under a private tape watching u, plus the swe
 of that tape ("double VJP"). No op needs a second hand-written derivative.
 
 Nesting follows TF. While an accumulator computes a JVP, it and the accumulators
-entered after it ignore the ops involved. Accumulators entered before it see them as
-ordinary ops, and so do tapes: `outer.jvp(inner.jvp(y))` is a second directional
-derivative, and a tape can differentiate a JVP. While any accumulator is active, a
-recording-free tape stays on the thread's stack. This makes tape sweeps run their
-rules as ops, which accumulators can see, so `acc.jvp(tape.gradient(y, x))` gives a
-Hessian-vector product.
+entered after it ignore the ops involved, and tapes entered after it do not record
+them. Accumulators and tapes entered before it see them as ordinary ops:
+`outer.jvp(inner.jvp(y))` is a second directional derivative, and an outer tape can
+differentiate a JVP. While any accumulator is active, a recording-free tape stays on
+the thread's stack. This makes tape sweeps run their rules as ops, which accumulators
+can see, so `acc.jvp(tape.gradient(y, x))` gives a Hessian-vector product.
+
+When nothing entered before an accumulator can see its JVP computations, the compiled
+observer (`fasttape._forward`) computes common ops' JVPs on arrays instead
+(`fasttape._forward_numpy`); the rule-based path above handles the rest.
 """
 
 import sys
