@@ -18,7 +18,7 @@ import inspect
 
 from fasttape import _engine, nest
 from fasttape._convert import convert_to_tensor
-from fasttape._engine import Variable, _TensorLike
+from fasttape._engine import _TensorLike
 from fasttape.ops._registry import defop, export
 from fasttape.ops.elementwise import zeros_like
 from fasttape.tape import GradientTape
@@ -154,20 +154,30 @@ class _Paused:
 
 
 def _variables_read(f, args, kwargs):
-    """f(*args, **kwargs) and the Variables its ops took as operands."""
+    """f(*args, **kwargs) and the trainable Variables it read, in creation order: as
+    operands of ops or through any other read (convert_to_tensor, read_value).
+
+    A tape watching accessed variables sees every read; emptied after each op, it
+    keeps no node (so none of f's activations) while it collects them.
+    """
+    tape = _engine._Tape(True)
     seen = {}
 
     def observe(op, inputs, attrs, out):
-        for x in inputs:
-            if isinstance(x, Variable) and x.trainable:
-                seen.setdefault(_engine.source_key(x), x)
+        if tape.tracked:
+            seen.update(tape.watched_vars)
+            tape.clear()
 
+    _engine.push_tape(tape)
     _engine.push_observer(observe)
     try:
         value = f(*args, **kwargs)
     finally:
         _engine.pop_observer(observe)
-    return value, list(seen.values())
+        _engine.pop_tape(tape)
+    seen.update(tape.watched_vars)
+    tape.clear()
+    return value, [seen[k] for k in sorted(seen)]
 
 
 @export("", name="recompute_grad")

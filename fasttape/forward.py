@@ -11,19 +11,24 @@ This is one evaluation of the rule under a private tape watching u, plus the swe
 of that tape ("double VJP"). No op needs a second hand-written derivative.
 
 Nesting follows TF. While an accumulator computes a JVP, it and the accumulators
-entered after it ignore the ops involved. Accumulators entered before it see them as
-ordinary ops, and so do tapes: `outer.jvp(inner.jvp(y))` is a second directional
-derivative, and a tape can differentiate a JVP. While any accumulator is active, a
-recording-free tape stays on the thread's stack. This makes tape sweeps run their
-rules as ops, which accumulators can see, so `acc.jvp(tape.gradient(y, x))` gives a
-Hessian-vector product.
+entered after it ignore the ops involved, and tapes entered after it do not record
+them. Accumulators and tapes entered before it see them as ordinary ops:
+`outer.jvp(inner.jvp(y))` is a second directional derivative, and an outer tape can
+differentiate a JVP. While any accumulator is active, a recording-free tape stays on
+the thread's stack. This makes tape sweeps run their rules as ops, which accumulators
+can see, so `acc.jvp(tape.gradient(y, x))` gives a Hessian-vector product.
+
+When nothing entered before an accumulator can see its JVP computations, the compiled
+observer (`fasttape._forward`) computes common ops' JVPs on arrays instead
+(`fasttape._forward_numpy`); the rule-based path above handles the rest.
 """
 
+import sys
 import threading
 
 import numpy as np
 
-from fasttape import _engine, nest
+from fasttape import _engine, _forward, _forward_numpy, nest
 from fasttape._convert import convert_to_tensor
 from fasttape._engine import Tensor, _TensorLike
 from fasttape.ops._registry import JVPS, RULE_READS
@@ -45,6 +50,13 @@ class _State(threading.local):
 
 
 _state = _State()
+_ARRAY_JVPS = _forward_numpy.jvp_table()
+_FUSED_JVPS = _forward_numpy.fused_table()
+_BINARY_JVPS, _BINARY_KERNELS = _forward_numpy.binary_table()
+# sys.getrefcount of a tensor held only by the outputs dict, seen from
+# ForwardAccumulator._drop_unreferenced (the dict, the argument)
+_UNREFERENCED = 2
+_SWEEP_MIN = 256        # outputs held before the first sweep for unreferenced ones
 
 
 def _key(x):
@@ -200,7 +212,11 @@ class ForwardAccumulator:
         self._tangents = {}
         self._int_tangents = {}         # integer primals: jvp() returns them, ops ignore them
         self._level = None
-        self._observer = self._observe      # one bound method, to pop it by identity
+        self._depth = 0                 # tapes recording when it was entered
+        # The op outputs with a tangent, by id: a tangent is dropped once nothing but
+        # this dict holds its tensor (nothing can use or ask for it any more).
+        self._outputs = {}
+        self._observer = None
         if isinstance(primals, _TensorLike) and isinstance(tangents, _TensorLike):
             self._watch(primals, tangents)          # the common case, without nest
             return
@@ -233,6 +249,14 @@ class ForwardAccumulator:
         if self._level is not None:
             raise ValueError("Accumulator is already recording.")
         self._level = len(_state.active)
+        self._depth = len(_engine._thread.active)
+        # with no tape, observer or accumulator before it, nothing can see how this
+        # accumulator computes its JVPs: they may run on arrays
+        private = self._level == 0 and self._depth == 0 and not _engine.active_observers()
+        self._observer = _forward.Observer(self, _state, self._level, private,
+                                           self._tangents, self._outputs, _ARRAY_JVPS,
+                                           _FUSED_JVPS, _BINARY_JVPS, _BINARY_KERNELS,
+                                           _SWEEP_MIN)
         _state.active.append(self)
         if _state.keeper is None:
             _state.keeper = _engine._Tape(False)
@@ -244,34 +268,40 @@ class ForwardAccumulator:
         if self._level is None:
             return
         _engine.pop_observer(self._observer)
+        self._observer = None           # (it refers back to self: no cycle left)
+        self._outputs.clear()           # only needed to drop tangents while active
         _state.active.remove(self)
         self._level = None
         if not _state.active and _state.keeper is not None:
             _engine.pop_tape(_state.keeper)
             _state.keeper = None
 
-    def _observe(self, op, inputs, attrs, out):
+    def _rule_jvp(self, op, inputs, attrs, out, ts):
+        """The output's tangent from the op's rules, computed as ops (the observer's
+        path when it cannot compute it on arrays)."""
         busy = _state.busy
-        if busy is not None and self._level >= busy:
-            return                  # part of this (or an inner) accumulator's JVP
-        tangents = self._tangents
-        ts = None
-        for k, x in enumerate(inputs):
-            # (only float and complex tensors ever get a tangent)
-            t = tangents.get(x._id if type(x) is Tensor else _engine.source_key(x))
-            if t is not None:
-                if ts is None:
-                    ts = [None] * len(inputs)
-                ts[k] = t
-        if ts is None or not _engine.is_differentiable(out):
-            return
         _state.busy = self._level
+        # tapes entered after this accumulator do not see its JVP computations
+        hidden = _engine._thread.active[self._depth:]
+        for tape in reversed(hidden):
+            _engine.pop_tape(tape)
         try:
-            tangent = jvp_of(op, inputs, attrs, out, ts)
+            return jvp_of(op, inputs, attrs, out, ts)
         finally:
+            for tape in hidden:
+                _engine.push_tape(tape)
             _state.busy = busy
-        if tangent is not None:
-            tangents[out._id] = tangent
+
+    _conform = staticmethod(_forward_numpy.conform)
+
+    def _drop_unreferenced(self):
+        outputs = self._outputs
+        tangents = self._tangents
+        for key in list(outputs):
+            if sys.getrefcount(outputs[key]) <= _UNREFERENCED:
+                del outputs[key]
+                tangents.pop(key, None)
+        self._observer.sweep_at = max(_SWEEP_MIN, 2 * len(outputs))
 
     def jvp(self, primals, unconnected_gradients=UnconnectedGradients.NONE):
         """The tangents of `primals` (a nest of tensors computed inside the block).

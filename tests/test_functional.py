@@ -231,6 +231,35 @@ def test_recompute_grad_drops_the_forward_activations():
     close(g_plain, g_kept)
 
 
+def test_recompute_grad_sees_variables_read_without_being_operands():
+    w = tf.Variable([[0.5, -0.2], [0.1, 0.3]])
+    b = tf.Variable([0.1, 0.2])
+    frozen = tf.Variable([1.0, 1.0], trainable=False)
+
+    def f(h):
+        # w reaches the ops only as a converted tensor, b through read_value
+        return (tf.tanh(h @ tf.convert_to_tensor(w)) + b.read_value() * 1.0) * frozen
+
+    x = tf.constant([[1.0, 2.0]])
+    results = []
+    for fn in (f, tf.recompute_grad(f)):
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(fn(x) ** 2)
+        results.append(tape.gradient(y, [w, b, frozen]))
+    assert results[0][2] is None and results[1][2] is None
+    for plain, again in zip(results[0][:2], results[1][:2]):
+        close(plain, again)
+
+
+def test_recompute_grad_keeps_no_activations_of_blocks_reading_variables():
+    rng = np.random.default_rng(2)
+    ws = [tf.Variable(rng.standard_normal((256, 256)) * 0.05) for _ in range(20)]
+    x = tf.constant(rng.standard_normal((256, 256)))
+    plain, _ = _peak_forward(_block(ws), x)
+    kept, _ = _peak_forward(tf.recompute_grad(_block(ws)), x)
+    assert kept <= plain / 4, (kept, plain)
+
+
 def test_grad_pass_through_is_straight_through():
     x = tf.Variable(1.4)
     with tf.GradientTape() as tape:
@@ -279,3 +308,16 @@ def test_recompute_grad_and_grad_pass_through_under_forward_mode():
         z = tf.grad_pass_through(tf.round)(x * 1.4)
     close(acc.jvp(y), np.cos(1.0) + np.sin(1.0))
     close(acc.jvp(z), 1.4)
+
+
+def test_matmul_outer_products_equal_numpy_and_keep_its_errors():
+    # a contraction over one term (the batched outer products of per-example gradients)
+    rng = np.random.default_rng(3)
+    g = rng.standard_normal((5, 1, 4)).astype(np.float32)
+    h = rng.standard_normal((5, 1, 1)).astype(np.float32)
+    out = tf.linalg.matmul(tf.constant(g), tf.constant(h), transpose_a=True)
+    np.testing.assert_array_equal(out.numpy(), np.matmul(np.swapaxes(g, -1, -2), h))
+    np.testing.assert_array_equal((tf.constant(np.ones((3, 1))) @ tf.constant(np.ones((1, 2)))).numpy(),
+                                  np.ones((3, 2)))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="compatible batch dimensions"):
+        tf.constant(np.ones((2, 3, 1))) @ tf.constant(np.ones((4, 1, 5)))

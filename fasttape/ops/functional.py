@@ -226,13 +226,12 @@ def _vectorized(fn, first, last, flat_elems, n):
     for x, whole in zip(nest.flatten(first), flat_elems):
         values[x._id] = whole._value
     for op, inputs, attrs, out in program:
-        keys = [x._id if type(x) is Tensor else None for x in inputs]
-        if not any(k in values for k in keys):
+        flags = [type(x) is Tensor and x._id in values for x in inputs]
+        if True not in flags:
             continue                     # does not depend on the example
-        arrays = [values[k] if k in values else _engine.read(x)._value
-                  for k, x in zip(keys, inputs)]
-        flags = [k in values for k in keys]
-        shapes = [_engine.read(x)._value.shape for x in inputs]
+        read = [x if type(x) is Tensor else _engine.read(x) for x in inputs]
+        arrays = [values[x._id] if f else x._value for x, f in zip(read, flags)]
+        shapes = [x._value.shape for x in read]
         if out._value.dtype == np.bool_:
             return None        # a per-example predicate may steer Python control flow
         value = _batched_forward(op, arrays, flags, shapes, attrs, out._value, n)
@@ -258,8 +257,10 @@ def _vectorized(fn, first, last, flat_elems, n):
 
 def _agrees(batched_row, eager):
     """Equal up to float rounding (batched and per-row BLAS calls may differ slightly)."""
+    if np.array_equal(batched_row, eager):
+        return True                     # the common case: bitwise equal
     if eager.dtype.kind not in "fc":
-        return np.array_equal(batched_row, eager)
+        return False
     with np.errstate(invalid="ignore"):
         diff = np.abs(batched_row - eager)
     diff = diff[~(np.isnan(batched_row) & np.isnan(eager))]

@@ -222,12 +222,21 @@ def _check_matmul_operands(a, b, op="MatMul"):
     _check_matmul_dtype(a.dtype, op)
 
 
+def _np_matmul(a, b):
+    """np.matmul, except that a contraction over one term (outer products, as in the
+    batched per-example gradients of vectorized_map) is the broadcast product: the same
+    values, without numpy's slow path for many tiny strided matrices."""
+    if a.shape[-1] == 1 and b.shape[-2] == 1:
+        return np.multiply(a, b)
+    return np.matmul(a, b)
+
+
 @defop(broadcasts=True, batches=True, public=False, holomorphic=True)
 def _matmul(a, b):
     # a @ b with no flags: the op behind the `@` operator, which passes no attributes
     _check_matmul_operands(a, b)
     try:
-        return np.matmul(a, b)
+        return _np_matmul(a, b)
     except ValueError:
         raise _matmul_error(a, b, "MatMul") from None
 
@@ -245,7 +254,7 @@ def _matmul_t(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoi
     a = _swap(a, adjoint_a) if transpose_a or adjoint_a else a
     b = _swap(b, adjoint_b) if transpose_b or adjoint_b else b
     try:
-        return np.matmul(a, b)
+        return _np_matmul(a, b)
     except ValueError:
         raise _matmul_error(a, b, "MatMul") from None
 
