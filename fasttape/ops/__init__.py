@@ -7,10 +7,10 @@ import warnings
 from fasttape import _engine
 from fasttape._convert import convert_to_tensor
 from fasttape.ops import (
-    _registry, array_ops, bitwise, complex_ops, control_flow, conv, creation, ctc,
+    _registry, array_ops, bitwise, complex_ops, control_flow, conv, conv_extra, creation, ctc,
     decompositions, elementwise, functional, indexing, linalg, math_ops, nn, normalization,
     numerics, pooling, random_ops, reductions, sampling, segment, shape, signal, sorting,
-    sparse_ops, special,
+    space_batch, sparse_ops, special,
 )
 from fasttape.ops.control_flow import *  # noqa: F401,F403
 from fasttape.ops.creation import *  # noqa: F401,F403
@@ -28,7 +28,7 @@ from fasttape.ops.shape import *  # noqa: F401,F403
 FAMILIES = (elementwise, math_ops, reductions, shape, indexing, creation, linalg, nn,
             control_flow, numerics, decompositions, sparse_ops, special, bitwise, sorting,
             segment, array_ops, complex_ops, functional, conv, pooling, normalization,
-            random_ops, signal, ctc, sampling)
+            random_ops, signal, ctc, sampling, space_batch, conv_extra)
 
 __all__ = [name for family in FAMILIES for name in family.__all__]
 globals().update(_registry.exports(""))
