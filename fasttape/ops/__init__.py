@@ -2,6 +2,7 @@
 `@export`); this package re-exports them and hands the engine the ops behind Python's
 operators."""
 
+import types
 import warnings
 
 from fasttape import _engine
@@ -31,8 +32,12 @@ FAMILIES = (elementwise, math_ops, reductions, shape, indexing, creation, linalg
             random_ops, signal, ctc, sampling, space_batch, conv_extra)
 
 __all__ = [name for family in FAMILIES for name in family.__all__]
-globals().update(_registry.exports(""))
-__all__ += [name for name in _registry.exports("") if name not in __all__]
+# a top-level name that is also a family module's (tf.conv) leaves the module in place
+# here; the package imports it itself
+_TOP = {name: obj for name, obj in _registry.exports("").items()
+        if not isinstance(globals().get(name), types.ModuleType)}
+globals().update(_TOP)
+__all__ += [name for name in _TOP if name not in __all__]
 
 
 def namespace(kind):
