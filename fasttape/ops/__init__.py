@@ -9,7 +9,8 @@ from fasttape import _engine
 from fasttape._convert import convert_to_tensor
 from fasttape.ops import (
     _registry, array_ops, bitwise, complex_ops, control_flow, conv, conv_extra, creation, ctc,
-    decompositions, elementwise, functional, indexing, linalg, math_ops, nn, normalization,
+    decompositions, elementwise, functional, indexing, linalg, math_ops, nn, nn_extra,
+    normalization,
     numerics, pooling, random_ops, reductions, sampling, segment, shape, signal, sorting,
     space_batch, sparse_ops, special,
 )
@@ -29,7 +30,8 @@ from fasttape.ops.shape import *  # noqa: F401,F403
 FAMILIES = (elementwise, math_ops, reductions, shape, indexing, creation, linalg, nn,
             control_flow, numerics, decompositions, sparse_ops, special, bitwise, sorting,
             segment, array_ops, complex_ops, functional, conv, pooling, normalization,
-            random_ops, signal, ctc, sampling, space_batch, conv_extra)
+            random_ops, signal, ctc, sampling, space_batch, conv_extra,
+            nn_extra)
 
 __all__ = [name for family in FAMILIES for name in family.__all__]
 # a top-level name that is also a family module's (tf.conv) leaves the module in place
