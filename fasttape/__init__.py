@@ -29,6 +29,8 @@ from fasttape.indexed_slices import IndexedSlices
 from fasttape.ops import *  # noqa: F401,F403
 # tf.shape: not in the shape family's __all__, where it would shadow that module
 from fasttape.ops.shape import shape  # noqa: F401
+# tf.conv: named like the convolution family module, so imported by name
+from fasttape.ops.conv_extra import conv  # noqa: F401
 from fasttape.custom_gradient import custom_gradient, grad_pass_through, recompute_grad
 from fasttape.tape import GradientTape, UnconnectedGradients
 from fasttape.tensor_shape import TensorShape

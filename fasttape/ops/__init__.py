@@ -2,24 +2,31 @@
 `@export`); this package re-exports them and hands the engine the ops behind Python's
 operators."""
 
+import types
 import warnings
 
 from fasttape import _convert, _engine, indexed_slices
 from fasttape._convert import convert_to_tensor
 from fasttape.ops import (
-    _registry, array_ops, bitwise, complex_ops, control_flow, conv, creation, ctc,
-    decompositions, elementwise, functional, indexing, linalg, math_ops, nn, normalization,
+    _registry, array_ops, bitwise, complex_ops, control_flow, conv, conv_extra, creation, ctc,
+    decompositions, elementwise, functional, indexing, linalg, math_ops, nn, nn_extra,
+    normalization,
     numerics, pooling, random_ops, reductions, sampling, segment, shape, signal, sorting,
-    sparse_ops, special, trigonometric,
+    space_batch, sparse_ops, special, trigonometric,
 )
 # The families, in import order. Names are published by their declarations.
 FAMILIES = (elementwise, math_ops, reductions, shape, indexing, creation, linalg, nn,
             control_flow, numerics, decompositions, sparse_ops, special, bitwise, sorting,
             segment, array_ops, complex_ops, functional, conv, pooling, normalization,
-            random_ops, signal, ctc, sampling, trigonometric)
+            random_ops, signal, ctc, sampling, trigonometric, space_batch, conv_extra,
+            nn_extra)
 
-globals().update(_registry.exports(""))
-__all__ = list(_registry.exports(""))
+# a top-level name that is also a family module's (tf.conv) leaves the module in place
+# here; the package imports it itself
+_TOP = {name: obj for name, obj in _registry.exports("").items()
+        if not isinstance(globals().get(name), types.ModuleType)}
+globals().update(_TOP)
+__all__ = list(_TOP)
 
 
 def namespace(kind):

@@ -278,6 +278,9 @@ SPECIAL = {
                             [F(1, 4, 4, 2), F(2, 2, 2, 1), F(1, 1, 2, 3)]),
     "nn.depth_to_space": (lambda x: tf.nn.depth_to_space(x, 2), [F(1, 2, 2, 4)]),
     "nn.space_to_depth": (lambda x: tf.nn.space_to_depth(x, 2), [F(1, 4, 4, 1)]),
+    "required_space_to_batch_paddings": (
+        lambda s, b: tf.required_space_to_batch_paddings(s, [2, 3], b),
+        [I(0, 9, 2), I(0, 3, 2, 2)]),
     "nn.space_to_batch": (lambda x: tf.nn.space_to_batch(x, [2, 2], [[0, 0], [0, 0]]),
                           [F(1, 4, 4, 1)]),
     "nn.batch_normalization": (lambda x, m, v: tf.nn.batch_normalization(x, m, v, None, None,
