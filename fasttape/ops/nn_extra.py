@@ -26,7 +26,7 @@ _OUTPUT = {"float16": "float16", "bfloat16": "bfloat16", "float32": "float32",
            "int32": "float64", "int64": "float64"}
 
 
-@defop(public=False)
+@defop(public=False, differentiable=False)
 def _isotonic_segments(x):
     """int32 block index of each element along the last axis of the best
     non-increasing fit; blocks merge only on a strict violation (ties stay apart)."""
