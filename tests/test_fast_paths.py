@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fasttape as tf
-from fasttape.ops import shape as shape_ops
+from fasttape import _engine
 
 
 @settings(max_examples=40, deadline=None)
@@ -42,13 +42,17 @@ def test_keys_off_the_fast_path_still_work():
     np.testing.assert_array_equal(v, [0.0, 7.0, 2.0, 3.0])
 
 
-def test_fast_key_only_accepts_canonical_keys():
-    shape = (3, 4)
-    assert shape_ops._fast_key(1, shape) == (1,)
-    assert shape_ops._fast_key((1, slice(0, 2)), shape) == (1, slice(0, 2))
+def test_fast_path_only_takes_canonical_keys():
+    a = np.arange(12.0).reshape(3, 4)
+    x, v = tf.constant(a), tf.Variable(a)
+    for key in (1, -3, (1, slice(0, 2)), (slice(None, None, -1),), (-1, -4), slice(1, 9, 2)):
+        np.testing.assert_array_equal(_engine.basic_slice(x, key), a[key])
+        np.testing.assert_array_equal(_engine.basic_slice(v, key), a[key])
     for key in (3, -4, (0, 4), (0, 0, 0), (Ellipsis,), (None,), slice(tf.constant(1), None),
-                True, 1.0):
-        assert shape_ops._fast_key(key, shape) is None
+                slice(0, 2, 0), True, 1.0, np.int64(1), [0, 1]):
+        assert _engine.basic_slice(x, key) is None
+        assert _engine.basic_slice(v, key) is None
+    assert _engine.basic_slice(tf.constant(3.0), 0) is None
 
 
 def test_gradients_through_rows_to_second_order():
