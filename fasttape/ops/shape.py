@@ -478,6 +478,10 @@ def unstack(value, num=None, axis=0, name="unstack"):
 
 @defop(public=False, batches=True)
 def _concat(*values, axis=0, sizes=(), rank=0):
+    try:                # numpy refuses exactly what TF refuses; its message is not TF's
+        return np.concatenate(values, axis=axis)
+    except ValueError:
+        pass
     first = values[0]
     for i, v in enumerate(values[1:], 1):
         if v.ndim != first.ndim:
@@ -489,7 +493,8 @@ def _concat(*values, axis=0, sizes=(), rank=0):
                 raise errors.InvalidArgumentError(
                     f"ConcatOp : Dimension {d} in both shapes must be equal: shape[0] = "
                     f"{_dims(first.shape)} vs. shape[{i}] = {_dims(v.shape)} [Op:ConcatV2]")
-    return np.concatenate(values, axis=axis)
+    raise errors.InvalidArgumentError(f"ConcatOp : cannot concatenate {len(values)} tensors "
+                                      "of these shapes [Op:ConcatV2]")
 
 
 @_concat.defvjp
@@ -535,7 +540,7 @@ def concat(values, axis, name="concat"):
             f"ConcatOp : Expected concatenating dimensions in the range [{-rank}, {rank}), "
             f"but got {axis} [Op:ConcatV2]")
     axis %= rank
-    sizes = tuple(v._value.shape[axis] if v._value.ndim == rank else 0 for v in values)
+    sizes = tuple([v._value.shape[axis] if v._value.ndim == rank else 0 for v in values])
     return _engine.apply(_concat.op, values, (axis, sizes, rank))
 
 
