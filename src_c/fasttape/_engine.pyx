@@ -420,16 +420,23 @@ cdef inline bint _plain_slice(object k):
             and (s.step is None or (type(s.step) is int and s.step != 0)))
 
 
-cdef tuple _basic_key(object key, tuple shape):
+cdef inline bint _in_range(object k, cnp.npy_intp d) noexcept:
+    """k (a Python int) indexes an axis of size d."""
+    cdef long long i
+    try:
+        i = k
+    except OverflowError:
+        return False
+    return -d <= i < d
+
+
+cdef tuple _basic_key(object key, cnp.ndarray a):
     """The canonical key when `key` is an in-range int, a plain slice, or a tuple of those
     no longer than the rank (what loops index with); None when the slow path decides."""
-    cdef Py_ssize_t i, n = len(shape)
-    cdef object k, d
+    cdef Py_ssize_t i, n = cnp.PyArray_NDIM(a)
+    cdef object k
     if type(key) is int:
-        if n == 0:
-            return None
-        d = shape[0]
-        return (key,) if -d <= key < d else None
+        return (key,) if n and _in_range(key, cnp.PyArray_DIM(a, 0)) else None
     if type(key) is slice:
         return (key,) if n and _plain_slice(key) else None
     if type(key) is not tuple or len(<tuple>key) > n:
@@ -437,8 +444,7 @@ cdef tuple _basic_key(object key, tuple shape):
     for i in range(len(<tuple>key)):
         k = (<tuple>key)[i]
         if type(k) is int:
-            d = shape[i]
-            if not -d <= k < d:
+            if not _in_range(k, cnp.PyArray_DIM(a, i)):
                 return None
         elif type(k) is not slice or not _plain_slice(k):
             return None
@@ -491,10 +497,10 @@ def basic_slice(x, key):
     if _SLICE is None:
         return None
     if type(x) is Tensor:
-        fast = _basic_key(key, shape_of((<Tensor>x)._array()))
+        fast = _basic_key(key, (<Tensor>x)._array())
         return None if fast is None else _apply_slice(<Tensor>x, fast)
     if isinstance(x, Variable):
-        fast = _basic_key(key, shape_of((<Variable>x)._array()))
+        fast = _basic_key(key, (<Variable>x)._array())
         return None if fast is None else _slice_of_variable(<Variable>x, (<Variable>x)._read(), fast)
     return None
 
@@ -695,11 +701,11 @@ cdef class _TensorLike:
         cdef tuple fast
         if _SLICE is not None:
             if type(self) is Tensor:
-                fast = _basic_key(key, shape_of((<Tensor>self)._array()))
+                fast = _basic_key(key, (<Tensor>self)._array())
                 if fast is not None:
                     return _apply_slice(<Tensor>self, fast)
             elif isinstance(self, Variable):
-                fast = _basic_key(key, shape_of(self._array()))
+                fast = _basic_key(key, self._array())
                 if fast is not None:
                     return _slice_of_variable(<Variable>self, self._read(), fast)
         return _getitem(self, key)
