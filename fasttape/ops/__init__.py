@@ -44,8 +44,7 @@ indexed_slices.install(concat=shape.concat, reshape=shape.reshape,
                        negative=elementwise.negative, add=elementwise.add,
                        segment_sum_to_dense=indexing.segment_sum_to_dense)
 # tensor[bool mask] and variable[key], which shape.getitem hands to the indexing family
-shape._INDEXING.update(boolean_mask=indexing.boolean_mask,
-                       variable_slice=indexing.variable_slice)
+shape._INDEXING.update(boolean_mask=indexing.boolean_mask)
 _engine.install(
     operators={
         "add": elementwise.add.op, "subtract": elementwise.subtract.op,

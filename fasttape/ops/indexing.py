@@ -803,10 +803,11 @@ _VARIABLE_METHODS = {
 _engine.VARIABLE_ATTRIBUTES.update({name: m.__get__ for name, m in _VARIABLE_METHODS.items()})
 
 
-class _VariableSlice(Tensor):
-    """What `variable[key]` returns: the slice's value, plus `assign` writing it back."""
+class _VariableSlice(_engine.VariableSlice):
+    """What `variable[key]` returns: the slice's value, plus `assign` writing it back.
+    The engine makes these (the variable and the canonical key are its fields)."""
 
-    __slots__ = ("_variable", "_key")
+    __slots__ = ()
 
     def assign(self, val, name=None):
         """Write `val` (broadcast to the slice's shape) into the variable's slice.
@@ -830,10 +831,4 @@ class _VariableSlice(Tensor):
         return var.assign(new)
 
 
-def variable_slice(tensor, variable, key):
-    """`variable[key]`: the sliced Tensor, re-typed (same value and id) to carry `assign`
-    back to the variable."""
-    out = _engine.retype(tensor, _VariableSlice)
-    out._variable = variable
-    out._key = key
-    return out
+_engine.set_variable_slice_type(_VariableSlice)

@@ -129,11 +129,8 @@ def _sliced_rank(key, rank):
 
 
 def _slice(t, key):
-    """t[key] for a canonical basic-indexing key, as one recorded op (when no tape
-    records, simply a view: the stack/unstack/split rules make one per operand)."""
-    if not _engine.any_recording():
-        return _engine.wrap(t._value[key])
-    return _engine.apply(_strided_slice.op, (t,), (key, t._value.shape))
+    """t[key] for a canonical basic-indexing key, as one recorded op."""
+    return _engine.slice_pieces(t, [key])[0]
 
 
 def _axis_key(axis, index):
@@ -423,7 +420,9 @@ def _stack(*values, axis=0, rank=0):
 def _stack_vjp(g, axis, rank, needs):
     # one slice per operand: the engine's nodes have a single output each
     at = axis + _lead(g, rank + 1)
-    return [_slice(g, _axis_key(at, i)) if need else None for i, need in enumerate(needs)]
+    wanted = [i for i, need in enumerate(needs) if need]
+    pieces = dict(zip(wanted, _engine.slice_pieces(g, [_axis_key(at, i) for i in wanted])))
+    return [pieces.get(i) for i in range(len(needs))]
 
 
 @export("")
@@ -469,11 +468,17 @@ def unstack(value, num=None, axis=0, name="unstack"):
         raise errors.InvalidArgumentError(
             f"Input shape axis {axis} must equal {int(num)}, got shape {_dims(shape)} "
             "[Op:Unpack]")
-    return [_slice(x, _axis_key(axis, i)) for i in range(shape[axis])]
+    if axis == 0:
+        return _engine.slice_pieces(x, [(i,) for i in range(shape[0])])
+    return _engine.slice_pieces(x, [_axis_key(axis, i) for i in range(shape[axis])])
 
 
 @defop(public=False, batches=True)
 def _concat(*values, axis=0, sizes=(), rank=0):
+    try:                # numpy refuses exactly what TF refuses; its message is not TF's
+        return np.concatenate(values, axis=axis)
+    except ValueError:
+        pass
     first = values[0]
     for i, v in enumerate(values[1:], 1):
         if v.ndim != first.ndim:
@@ -485,17 +490,20 @@ def _concat(*values, axis=0, sizes=(), rank=0):
                 raise errors.InvalidArgumentError(
                     f"ConcatOp : Dimension {d} in both shapes must be equal: shape[0] = "
                     f"{_dims(first.shape)} vs. shape[{i}] = {_dims(v.shape)} [Op:ConcatV2]")
-    return np.concatenate(values, axis=axis)
+    raise errors.InvalidArgumentError(f"ConcatOp : cannot concatenate {len(values)} tensors "
+                                      "of these shapes [Op:ConcatV2]")
 
 
 @_concat.defvjp
 def _concat_vjp(g, axis, sizes, rank, needs):
     at = axis + _lead(g, rank)
-    grads, start = [], 0
-    for size, need in zip(sizes, needs, strict=True):
-        grads.append(_slice(g, _axis_key(at, slice(start, start + size))) if need else None)
+    keys, start = {}, 0
+    for i, (size, need) in enumerate(zip(sizes, needs, strict=True)):
+        if need:
+            keys[i] = _axis_key(at, slice(start, start + size))
         start += size
-    return grads
+    pieces = dict(zip(keys, _engine.slice_pieces(g, list(keys.values()))))
+    return [pieces.get(i) for i in range(len(needs))]
 
 
 @export("")
@@ -529,7 +537,7 @@ def concat(values, axis, name="concat"):
             f"ConcatOp : Expected concatenating dimensions in the range [{-rank}, {rank}), "
             f"but got {axis} [Op:ConcatV2]")
     axis %= rank
-    sizes = tuple(v._value.shape[axis] if v._value.ndim == rank else 0 for v in values)
+    sizes = tuple([v._value.shape[axis] if v._value.ndim == rank else 0 for v in values])
     return _engine.apply(_concat.op, values, (axis, sizes, rank))
 
 
@@ -583,11 +591,11 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
         sizes = _int_array(num_or_size_splits, "Tlen", "SplitV",
                            "int8, int32, int64").reshape(-1).tolist()
         sizes = _resolve_sizes(sizes, total)
-    pieces, start = [], 0
+    keys, start = [], 0
     for size in sizes:
-        pieces.append(_slice(x, _axis_key(axis, slice(start, start + size))))
+        keys.append(_axis_key(axis, slice(start, start + size)))
         start += size
-    return pieces
+    return _engine.slice_pieces(x, keys)
 
 
 def _resolve_sizes(sizes, total):
@@ -838,40 +846,17 @@ def _slice_grad_vjp(g, key, in_shape):
     return _engine.apply(_strided_slice.op, (g,), (key, g._value.shape))
 
 
-def _fast_key(key, shape):
-    """The canonical key when `key` is an in-range int, a slice of ints, or a tuple of
-    those no longer than the rank (what loops index with); None otherwise."""
-    kind = type(key)
-    if kind is int:
-        return (key,) if shape and -shape[0] <= key < shape[0] else None
-    if kind is slice:
-        return (key,) if shape and _plain_slice(key) else None
-    if kind is not tuple or len(key) > len(shape):
-        return None
-    for k, d in zip(key, shape):
-        kind = type(k)
-        if kind is int:
-            if not -d <= k < d:
-                return None
-        elif kind is not slice or not _plain_slice(k):
-            return None
-    return key
-
-
-# boolean_mask and variable_slice: the indexing family builds on this one, so
-# fasttape.ops fills these in once both are loaded (no import of indexing from here)
+# boolean_mask: the indexing family builds on this one, so fasttape.ops fills it in
+# once both are loaded (no import of indexing from here)
 _INDEXING = {}
 
 
 def getitem(tensor, key):
     """`tensor[key]` with TF's basic indexing (ints, slices, `...`, None, 0-d int tensors,
     or one boolean mask tensor). A slice of a Variable also has `.assign(value)`."""
-    if type(tensor) is _engine.Tensor and tensor._value is not None:
-        # the common keys skip canonicalisation: one check, then the op
-        in_shape = tensor._value.shape
-        fast = _fast_key(key, in_shape)
-        if fast is not None:
-            return _engine.apply(_strided_slice.op, (tensor,), (fast, in_shape))
+    out = _engine.basic_slice(tensor, key)      # ints and plain slices: the engine's path
+    if out is not None:
+        return out
     source = tensor
     tensor = _engine.read(tensor)
     if isinstance(key, _TensorLike) and key.dtype.is_bool:
@@ -881,10 +866,9 @@ def getitem(tensor, key):
             "Fancy indexing with a list is not supported; use tf.gather [Op:StridedSlice]")
     in_shape = tensor._value.shape
     key = _canonical_key(key, in_shape)
-    out = _engine.apply(_strided_slice.op, (tensor,), (key, in_shape))
     if isinstance(source, _engine.Variable):
-        return _INDEXING["variable_slice"](out, source, key)
-    return out
+        return _engine.slice_variable(source, tensor, key)
+    return _engine.apply(_strided_slice.op, (tensor,), (key, in_shape))
 
 
 # Forward mode: these are linear in their inputs, so each is its own JVP.

@@ -416,19 +416,113 @@ TENSOR_ATTRIBUTES = {}
 VARIABLE_ATTRIBUTES = {}
 
 
-cdef object _index_row(Tensor t, object key):
-    """t[key] for an int key in range: straight to the slicing op (the key is already
-    canonical), the cost of a loop's `x[i]`. None when the slow path must decide."""
-    cdef cnp.ndarray a = t._value
-    if cnp.PyArray_NDIM(a) == 0:
+cdef OpDef _SLICE = None     # operators["strided_slice"]: forward t[key], attrs (key, shape)
+cdef object _variable_slice_type = None   # what variable[key] returns (set_variable_slice_type)
+
+
+cdef inline bint _plain_slice(object k):
+    """A slice of Python ints and Nones with a nonzero step: numpy takes it as it is."""
+    cdef slice s = <slice>k
+    return ((s.start is None or type(s.start) is int)
+            and (s.stop is None or type(s.stop) is int)
+            and (s.step is None or (type(s.step) is int and s.step != 0)))
+
+
+cdef inline bint _in_range(object k, cnp.npy_intp d) noexcept:
+    """k (a Python int) indexes an axis of size d."""
+    cdef long long i
+    try:
+        i = k
+    except OverflowError:
+        return False
+    return -d <= i < d
+
+
+cdef tuple _basic_key(object key, cnp.ndarray a):
+    """The canonical key when `key` is an in-range int, a plain slice, or a tuple of those
+    no longer than the rank (what loops index with); None when the slow path decides."""
+    cdef Py_ssize_t i, n = cnp.PyArray_NDIM(a)
+    cdef object k
+    if type(key) is int:
+        return (key,) if n and _in_range(key, cnp.PyArray_DIM(a, 0)) else None
+    if type(key) is slice:
+        return (key,) if n and _plain_slice(key) else None
+    if type(key) is not tuple or len(<tuple>key) > n:
         return None
-    cdef object n = cnp.PyArray_DIMS(a)[0]
-    if not -n <= key < n:
+    for i in range(len(<tuple>key)):
+        k = (<tuple>key)[i]
+        if type(k) is int:
+            if not _in_range(k, cnp.PyArray_DIM(a, i)):
+                return None
+        elif type(k) is not slice or not _plain_slice(k):
+            return None
+    return <tuple>key
+
+
+cdef Tensor _apply_slice(Tensor t, tuple key):
+    """apply(strided_slice, (t,), (key, shape)) for a canonical key, without the generic
+    path's lists and Python forward call: the cost of a loop's x[i]."""
+    cdef tuple attrs = (key, shape_of(t._value))
+    cdef object value
+    try:
+        value = t._value[key]
+    except ValueError as exc:         # (a zero step): TF's error class, as in apply
+        raise _errors.InvalidArgumentError(f"{exc} [Op:{_SLICE.name}]") from None
+    cdef Tensor out = make_tensor(value)
+    if _n_recording:
+        _record(_SLICE, [t], out, attrs)
+    if _n_observing:
+        _notify(_SLICE, (t,), attrs, out)
+    return out
+
+
+cdef object _slice_of_variable(Variable v, Tensor value, tuple key):
+    """variable[key], `value` being the variable's read: the slice, as the type
+    set_variable_slice_type installed, whose `assign` writes back into the variable."""
+    cdef Tensor row = _apply_slice(value, key)
+    if _variable_slice_type is None:
+        return row
+    cdef VariableSlice out = _variable_slice_type.__new__(_variable_slice_type)
+    out._value = row._value
+    out._id = row._id
+    out._variable = v
+    out._key = key
+    return out
+
+
+def set_variable_slice_type(cls):
+    """Make `variable[key]` return `cls` instances (a Python subclass of VariableSlice)."""
+    global _variable_slice_type
+    if not (isinstance(cls, type) and issubclass(cls, VariableSlice)):
+        raise TypeError("set_variable_slice_type: cls must be a subclass of VariableSlice")
+    _variable_slice_type = cls
+
+
+def basic_slice(x, key):
+    """x[key] (x a Tensor or Variable) through the fast path when `key` is an in-range
+    int, a plain slice or a tuple of those; None when it is not."""
+    cdef tuple fast
+    if _SLICE is None:
         return None
-    cdef PyObject* op = PyDict_GetItem(_operators, "strided_slice")
-    if op == NULL:
-        return None
-    return apply(<object>op, (t,), ((key,), shape_of(a)))
+    if type(x) is Tensor:
+        fast = _basic_key(key, (<Tensor>x)._array())
+        return None if fast is None else _apply_slice(<Tensor>x, fast)
+    if isinstance(x, Variable):
+        fast = _basic_key(key, (<Variable>x)._array())
+        return None if fast is None else _slice_of_variable(<Variable>x, (<Variable>x)._read(), fast)
+    return None
+
+
+def slice_variable(Variable v, Tensor value, tuple key):
+    """v[key] for a canonical key, `value` being v's read (see _slice_of_variable)."""
+    return _slice_of_variable(v, value, key)
+
+
+def slice_pieces(Tensor t, list keys):
+    """[t[key] for key in keys], each one recorded strided_slice (keys canonical and in
+    range: unstack, split, and the rules of stack and concat)."""
+    t._array()
+    return [_apply_slice(t, <tuple?>key) for key in keys]
 
 
 def install(operators, getitem, convert_to_tensor, sum_to_shape, combine=None, densify=None):
@@ -438,6 +532,8 @@ def install(operators, getitem, convert_to_tensor, sum_to_shape, combine=None, d
     _convert_to_tensor = convert_to_tensor
     _sum_to_shape = sum_to_shape
     _ADD = operators["add"]
+    global _SLICE
+    _SLICE = operators.get("strided_slice")
     if combine is not None:
         _combine = combine
         _densify = densify
@@ -608,13 +704,18 @@ cdef class _TensorLike:
         return (t[i] for i in range(cnp.PyArray_DIM(a, 0)))
 
     def __getitem__(self, key):
-        cdef object row
         if _numpy_getitem is not None:
             return _numpy_getitem(self, key, _getitem)
-        if type(key) is int and type(self) is Tensor:
-            row = _index_row(<Tensor>self, key)
-            if row is not None:
-                return row
+        cdef tuple fast
+        if _SLICE is not None:
+            if type(self) is Tensor:
+                fast = _basic_key(key, (<Tensor>self)._array())
+                if fast is not None:
+                    return _apply_slice(<Tensor>self, fast)
+            elif isinstance(self, Variable):
+                fast = _basic_key(key, self._array())
+                if fast is not None:
+                    return _slice_of_variable(<Variable>self, self._read(), fast)
         return _getitem(self, key)
 
     def __round__(self, ndigits=None):
@@ -804,6 +905,13 @@ cdef class Tensor(_TensorLike):
 
     def __deepcopy__(self, memo):
         return self
+
+
+cdef class VariableSlice(Tensor):
+    """Base of what `variable[key]` returns: a Tensor (same value and id as the read
+    slice) that remembers the variable and the key, for the facade's `assign`."""
+    cdef readonly object _variable
+    cdef readonly tuple _key
 
 
 # Maps a new Variable's name to its full name (fasttape.module installs the name-scope
@@ -1435,6 +1543,18 @@ cdef class _Tape:
             saved = <tuple>self.saved[i]
             if saved is None:
                 raise RuntimeError("the tape's saved values were already freed")
+            if op is _SLICE and not recorded:
+                # x[key]'s gradient goes straight into x's cotangent at key (the rule
+                # would make zeros of x's shape per slice, then add them all up)
+                e = node.in_start
+                r = self.in_refs[e]
+                if r < 0:
+                    r = leaf_slot[self.in_ids[e]]
+                _scatter_into(grads, owned, r, <cnp.ndarray?>g, <tuple>saved[0],
+                              <tuple>saved[1], batched)
+                if not retain_saved:
+                    self.saved[i] = None
+                continue
             if not batched:
                 res = _call_rule(op, g, saved, needs, False, recorded)
             elif op.batches:
@@ -1717,6 +1837,33 @@ cdef void _accumulate(list grads, unsigned char* owned, Py_ssize_t r, object g,
     else:
         grads[r] = _fresh_sum(cur, g)    # owned: later contributions go in place
         owned[r] = 1
+
+
+cdef void _scatter_into(list grads, unsigned char* owned, Py_ssize_t r, cnp.ndarray g,
+                        tuple key, tuple in_shape, bint batched) except *:
+    """Add the cotangent g of x[key] into x's slot r at key (first order): one buffer of
+    x's shape per sweep, owned, instead of one per slice."""
+    cdef object cur = grads[r], view
+    cdef cnp.ndarray piece
+    if batched:                       # g has a leading axis of stacked cotangents
+        key = (slice(None),) + key
+        in_shape = shape_of(g)[:1] + in_shape
+    if cur is not None and not cnp.PyArray_CheckExact(cur):
+        piece = np.zeros(in_shape, dtype=g.dtype)     # meets a sparse gradient
+        piece[key] = g
+        _accumulate(grads, owned, r, piece, False)
+        return
+    if cur is None:
+        cur = np.zeros(in_shape, dtype=g.dtype)
+    elif not owned[r]:
+        cur = np.array(cur)           # shared (a seed, a passed-through cotangent): copy
+    grads[r] = cur
+    owned[r] = 1
+    view = cur[key]
+    if cnp.PyArray_CheckExact(view):
+        _add_into(view, g)
+    else:                             # an element: numpy gives a scalar, not a view
+        cur[key] = view + g
 
 
 def retype(Tensor t, cls):
