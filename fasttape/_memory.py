@@ -12,6 +12,7 @@ reused for two steps (STEPS_KEPT), and gives everything back after IDLE_SECONDS 
 """
 
 import os
+import sys
 import threading
 import time
 
@@ -54,7 +55,10 @@ def exit():
         _local.previous = None
         _last_active = time.monotonic()
         if _reaper is None:
-            _start_reaper()
+            # (not while the interpreter shuts down, e.g. a tape left entered being
+            # collected: a thread started then never runs, and start() would wait on it)
+            if not sys.is_finalizing():
+                _start_reaper()
         elif _reaper_waiting:
             # Wake the reaper only when it blocks: waking it on every exit costs a
             # thread switch per tape, more than a small gradient itself.

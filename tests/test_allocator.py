@@ -165,3 +165,17 @@ def test_pool_off_by_environment():
                          env={**os.environ, "PYTHONPATH": str(ROOT), "FASTTAPE_POOL_MB": "0"})
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["False", "0"]
+
+
+def test_a_tape_left_entered_does_not_hang_the_interpreter_at_exit():
+    # Collected at shutdown, the tape ends its pool region; that must not start the
+    # pool's thread then (it would never run, and starting it would wait forever).
+    script = ("import fasttape as tf\n"
+              "t = tf.GradientTape(persistent=True)\n"
+              "t.__enter__()\n"
+              "x = tf.Variable(1.0)\n"
+              "y = x * x\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run([sys.executable, "-c", script], env=env, timeout=60,
+                          capture_output=True)
+    assert done.returncode == 0, done.stderr
