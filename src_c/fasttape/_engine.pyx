@@ -462,17 +462,19 @@ cdef tuple _basic_key(object key, cnp.ndarray a):
 cdef Tensor _apply_slice(Tensor t, tuple key):
     """apply(strided_slice, (t,), (key, shape)) for a canonical key, without the generic
     path's lists and Python forward call: the cost of a loop's x[i]."""
-    cdef tuple attrs = (key, shape_of(t._value))
     cdef object value
     try:
         value = t._value[key]
     except ValueError as exc:         # (a zero step): TF's error class, as in apply
         raise _errors.InvalidArgumentError(f"{exc} [Op:{_SLICE.name}]") from None
     cdef Tensor out = make_tensor(value)
-    if _n_recording:
-        _record(_SLICE, [t], out, attrs)
-    if _n_observing:
-        _notify(_SLICE, (t,), attrs, out)
+    cdef tuple attrs
+    if _n_recording or _n_observing:
+        attrs = (key, shape_of(t._value))
+        if _n_recording:
+            _record(_SLICE, [t], out, attrs)
+        if _n_observing:
+            _notify(_SLICE, (t,), attrs, out)
     return out
 
 
@@ -498,7 +500,7 @@ def set_variable_slice_type(cls):
     _variable_slice_type = cls
 
 
-def basic_slice(x, key):
+cdef object _basic_slice(object x, object key):
     """x[key] (x a Tensor or Variable) through the fast path when `key` is an in-range
     int, a plain slice or a tuple of those; None when it is not."""
     cdef tuple fast
@@ -511,6 +513,12 @@ def basic_slice(x, key):
         fast = _basic_key(key, (<Variable>x)._array())
         return None if fast is None else _slice_of_variable(<Variable>x, (<Variable>x)._read(), fast)
     return None
+
+
+def basic_slice(x, key):
+    """x[key] through the engine's fast path (see _basic_slice); None when it does not
+    apply."""
+    return _basic_slice(x, key)
 
 
 def slice_variable(Variable v, Tensor value, tuple key):
@@ -706,17 +714,8 @@ cdef class _TensorLike:
     def __getitem__(self, key):
         if _numpy_getitem is not None:
             return _numpy_getitem(self, key, _getitem)
-        cdef tuple fast
-        if _SLICE is not None:
-            if type(self) is Tensor:
-                fast = _basic_key(key, (<Tensor>self)._array())
-                if fast is not None:
-                    return _apply_slice(<Tensor>self, fast)
-            elif isinstance(self, Variable):
-                fast = _basic_key(key, self._array())
-                if fast is not None:
-                    return _slice_of_variable(<Variable>self, self._read(), fast)
-        return _getitem(self, key)
+        out = _basic_slice(self, key)
+        return _getitem(self, key) if out is None else out
 
     def __round__(self, ndigits=None):
         getter = _added_attributes(self).get("__round__")   # numpy behaviour only, as TF
