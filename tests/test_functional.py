@@ -221,9 +221,11 @@ def _peak_forward(f, x):
     return peak, tape.gradient(y, x)
 
 
-def test_recompute_grad_drops_the_forward_activations():
+@pytest.mark.parametrize("weights", [tf.constant, tf.Variable])
+def test_recompute_grad_drops_the_forward_activations(weights):
+    # (with Variables, finding the ones the block reads must not keep activations either)
     rng = np.random.default_rng(1)
-    ws = [tf.constant(rng.standard_normal((256, 256)) * 0.05) for _ in range(20)]
+    ws = [weights(rng.standard_normal((256, 256)) * 0.05) for _ in range(20)]
     x = tf.constant(rng.standard_normal((256, 256)))
     plain, g_plain = _peak_forward(_block(ws), x)
     kept, g_kept = _peak_forward(tf.recompute_grad(_block(ws)), x)
@@ -249,15 +251,6 @@ def test_recompute_grad_sees_variables_read_without_being_operands():
     assert results[0][2] is None and results[1][2] is None
     for plain, again in zip(results[0][:2], results[1][:2]):
         close(plain, again)
-
-
-def test_recompute_grad_keeps_no_activations_of_blocks_reading_variables():
-    rng = np.random.default_rng(2)
-    ws = [tf.Variable(rng.standard_normal((256, 256)) * 0.05) for _ in range(20)]
-    x = tf.constant(rng.standard_normal((256, 256)))
-    plain, _ = _peak_forward(_block(ws), x)
-    kept, _ = _peak_forward(tf.recompute_grad(_block(ws)), x)
-    assert kept <= plain / 4, (kept, plain)
 
 
 def test_grad_pass_through_is_straight_through():
