@@ -14,6 +14,7 @@ import numpy as np
 
 from fasttape import _engine, dtypes
 from fasttape._engine import Tensor, Variable, _TensorLike
+from fasttape.tensor_shape import TensorShape
 
 __all__ = ["constant", "convert_to_tensor", "is_tensor", "register_tensor_conversion_function"]
 
@@ -308,6 +309,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None,
     if isinstance(value, (np.ndarray, np.generic)):
         return _engine.wrap(_from_numpy(value, dtype))
     if not isinstance(value, (numbers.Number, list, tuple, str, bytes)):
+        if isinstance(value, TensorShape):
+            return _engine.wrap(_shape_array(value, dtype))
         if hasattr(value, "__array__"):
             return convert_to_tensor(np.asarray(value), dtype=dtype)
         raise _unsupported(value)
@@ -324,6 +327,20 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None,
                 pass
         return _engine.wrap(_python_array(value))
     return _engine.wrap(_cast_python(value, dtype))
+
+
+def _shape_array(shape, dtype):
+    """A fully known TensorShape as TF converts it: int32, or int64 when a dimension
+    needs it or `dtype` asks for it."""
+    if not shape.is_fully_defined():
+        raise ValueError(f"Cannot convert a partially known TensorShape {shape} to a Tensor.")
+    dims = shape.as_list()
+    if dtype is None:
+        dtype = dtypes.int64 if any(d >= 2**31 for d in dims) else dtypes.int32
+    elif dtype not in (dtypes.int32, dtypes.int64):
+        raise TypeError(f"Cannot convert TensorShape {shape} to dtype {dtype}. Allowed "
+                        f"dtypes are {dtypes.int32!r} and {dtypes.int64!r}.")
+    return np.array(dims, dtype=dtype.as_numpy_dtype)
 
 
 def constant(value, dtype=None, shape=None, name="Const") -> Tensor:

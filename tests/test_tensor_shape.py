@@ -342,3 +342,28 @@ def test_concatenation_matches_list_concatenation(a, b):
 @given(dims_lists)
 def test_str_matches_tuple_str(dims):
     assert str(TensorShape(dims)) == str(tuple(dims))
+
+
+# --- conversion to a tensor (TF's advanced autodiff guide: tf.reduce_prod(v.shape)) ---
+
+def test_fully_known_shape_converts_to_int32():
+    import fasttape as tf
+    t = tf.convert_to_tensor(tf.ones([5, 8]).shape)
+    assert t.dtype == tf.int32 and t.numpy().tolist() == [5, 8]
+    assert int(tf.reduce_prod(tf.ones([5, 8]).shape)) == 40
+    assert tf.constant(TensorShape([])).shape == (0,)
+    assert tf.convert_to_tensor(TensorShape([2, 3]), dtype=tf.int64).dtype == tf.int64
+    assert tf.convert_to_tensor(TensorShape([2**33])).dtype == tf.int64
+
+
+@pytest.mark.parametrize("dims", [[None, 3], None])
+def test_partially_known_shape_does_not_convert(dims):
+    import fasttape as tf
+    with pytest.raises(ValueError, match="partially known TensorShape"):
+        tf.convert_to_tensor(TensorShape(dims))
+
+
+def test_shape_to_float_raises_type_error():
+    import fasttape as tf
+    with pytest.raises(TypeError, match="Allowed dtypes are"):
+        tf.convert_to_tensor(TensorShape([2, 3]), dtype=tf.float32)
